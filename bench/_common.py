@@ -1,0 +1,333 @@
+"""Shared helpers for the scripts in bench/: servers, load generation, tables.
+
+A bench script starts with::
+
+    import _common as bench
+
+    bench.ensure_venv()  # re-runs the script under .venv/bin/python when needed
+
+and then typically::
+
+    bench.require_wrk()
+    env = bench.django_env("leadsite.settings.production", SECRET_KEY="...")
+    with bench.gunicorn("leadsite.wsgi:application", env=env) as base_url:
+        bench.expect_status(base_url + "/")
+        bench.warm_up(base_url + "/")
+        result = bench.run_wrk(base_url + "/", duration=10)
+    print(bench.format_table(["path", "req/s"], [["/", f"{result.requests_per_second:.0f}"]]))
+
+Everything binds to loopback, and every subprocess has a timeout, so a run is bounded in time.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = REPO_ROOT / "bench"
+VENV = REPO_ROOT / ".venv"
+VENV_BIN = VENV / "bin"
+HOST = "127.0.0.1"
+
+# Exit status for "a tool this script needs is missing" (argparse uses 2 for usage errors too).
+EXIT_MISSING_TOOL = 2
+
+
+class BenchError(RuntimeError):
+    """A benchmark could not run; the message says why."""
+
+
+def ensure_venv():
+    """Re-execute the running script with the project's venv Python unless already in it.
+
+    Bench scripts import Django, psycopg and friends only after this call, so they work when
+    started as `bench/pages` from any shell.
+    """
+    python = VENV_BIN / "python"
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    if not python.exists():
+        sys.exit(f"{python} is missing: run `make install` first.")
+    os.execv(str(python), [str(python), *sys.argv])  # noqa: S606 - same argv, trusted path
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, *, host=HOST, timeout=30.0, process=None):
+    """Wait until something accepts TCP connections on host:port.
+
+    Raises BenchError after `timeout` seconds, or as soon as `process` (the server we started)
+    exits, whichever comes first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise BenchError(f"the server exited with status {process.returncode} while starting")
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise BenchError(f"nothing listened on {host}:{port} after {timeout:.0f} s")
+
+
+def django_env(settings_module=None, **variables):
+    """A minimal environment for a Django process: nothing inherited but PATH, HOME, locale.
+
+    The caller's DATABASE_URL, REDIS_URL, DEBUG and so on must not leak into a benchmark, so
+    only the given variables are set (values are converted with str()).
+    """
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TZ") if name in os.environ}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+    env.update({name: str(value) for name, value in variables.items()})
+    return env
+
+
+def manage(*args, env, timeout=600):
+    """Run `manage.py <args>` with the venv Python and `env`; raise BenchError on failure.
+
+    Returns the command's standard output.
+    """
+    command = [str(VENV_BIN / "python"), str(REPO_ROOT / "manage.py"), *args]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BenchError(f"manage.py {' '.join(args)} took more than {timeout} s") from error
+    if done.returncode != 0:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+@contextlib.contextmanager
+def gunicorn(app, *, env, workers=2, port=None, cwd=REPO_ROOT, log_path=None, timeout=30.0):
+    """Serve the WSGI `app` ("module:callable") with the venv's gunicorn on 127.0.0.1.
+
+    Sync workers, `workers` of them, access log off. Yields the base URL
+    ("http://127.0.0.1:<port>") once the port accepts connections, and stops the server
+    (SIGTERM, then SIGKILL) when the block exits. The server's error log goes to `log_path`
+    (default: discarded) and is quoted in the exception when the server fails to start.
+    """
+    port = port or free_port()
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        app,
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--chdir",
+        str(cwd),
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log_path) if log_path else "/dev/null",
+    ]
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+    )
+    try:
+        try:
+            wait_for_port(port, timeout=timeout, process=process)
+        except BenchError as error:
+            log = Path(log_path).read_text()[-4000:] if log_path and Path(log_path).exists() else ""
+            raise BenchError(f"gunicorn {app}: {error}\n{log}") from error
+        yield f"http://{HOST}:{port}"
+    finally:
+        stop(process)
+
+
+def stop(process, *, grace=10.0):
+    """Stop a server process: SIGTERM, then SIGKILL after `grace` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def http_status(url, *, timeout=30.0):
+    """The status code of GET `url`, without following redirects."""
+    try:
+        with _opener.open(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def expect_status(url, expected=200):
+    """Raise BenchError unless GET `url` answers `expected` (redirects are not followed)."""
+    status = http_status(url)
+    if status != expected:
+        raise BenchError(f"GET {url} answered {status}, not {expected}")
+
+
+def require_wrk():
+    """The path of `wrk`; exits with status 2 and the install command when it is missing."""
+    path = shutil.which("wrk")
+    if path is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        sys.exit(EXIT_MISSING_TOOL)
+    return path
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    """What one wrk run measured. Latencies are in milliseconds."""
+
+    requests: int
+    seconds: float
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx_3xx: int
+    socket_errors: int  # connect + read + write + timeout
+
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _duration_ms(text):
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if not match:
+        raise BenchError(f"unexpected wrk duration {text!r}")
+    return float(match.group(1)) * _UNIT_MS[match.group(2)]
+
+
+def parse_wrk(output):
+    """Parse the text wrk prints with `--latency` into a WrkResult."""
+
+    def find(pattern):
+        match = re.search(pattern, output, re.M)
+        if not match:
+            raise BenchError(f"wrk output has no match for {pattern!r}:\n{output}")
+        return match
+
+    totals = find(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)")
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return WrkResult(
+        requests=int(totals.group(1)),
+        seconds=_duration_ms(totals.group(2) + totals.group(3)) / 1000,
+        requests_per_second=float(find(r"^Requests/sec:\s+([\d.]+)").group(1)),
+        p50_ms=_duration_ms(find(r"^\s+50%\s+(\S+)").group(1)),
+        p99_ms=_duration_ms(find(r"^\s+99%\s+(\S+)").group(1)),
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def run_wrk(url, *, duration=10, threads=2, connections=16, request_timeout=5):
+    """Load `url` with wrk for `duration` seconds and return the parsed WrkResult.
+
+    `request_timeout` (seconds) is wrk's per-request timeout; slower requests are counted as
+    socket errors, not latencies.
+    """
+    command = [
+        require_wrk(),
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={duration}s",
+        f"--timeout={request_timeout}s",
+        "--latency",
+        url,
+    ]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=duration + 30, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BenchError(f"wrk did not finish within {duration + 30} s") from error
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    return parse_wrk(done.stdout)
+
+
+def warm_up(url, *, seconds=2, threads=2, connections=16):
+    """Load `url` briefly and discard the figures: fills caches, imports lazy modules."""
+    if seconds > 0:
+        run_wrk(url, duration=seconds, threads=threads, connections=connections)
+
+
+def format_table(headers, rows):
+    """A plain-text table; the first column is left-aligned, the others right-aligned."""
+    cells = [[str(cell) for cell in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        first = row[0].ljust(widths[0])
+        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+@contextlib.contextmanager
+def temporary_postgres_database(server_url, name):
+    """Create the PostgreSQL database `name` on the server of `server_url`; drop it afterwards.
+
+    `server_url` is a postgres:// URL; its database part is ignored (the maintenance database
+    `postgres` is used to create and drop). A leftover database of the same name from an
+    interrupted run is dropped first. Yields the URL of the new database. Needs psycopg, so
+    call ensure_venv() first.
+    """
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(server_url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise BenchError(f"not a PostgreSQL URL: {server_url}")
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    database_url = urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    quoted = sql.Identifier(name)
+
+    def execute(statement):
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as connection:
+            connection.execute(statement)
+
+    execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(quoted))
+    execute(sql.SQL("CREATE DATABASE {}").format(quoted))
+    try:
+        yield database_url
+    finally:
+        execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(quoted))

@@ -1,0 +1,76 @@
+"""Build the demo site: the page tree, the demo articles, and demo users. Safe to re-run."""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from blog.importer import import_paths
+from blog.site_tree import ensure_site_tree
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
+
+# username, group (None for the superuser), whether the group must exist first
+DEMO_USERS = [
+    ("admin", None),
+    ("editor", "Editors"),
+    ("sales", "Sales"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the site tree, import the demo articles and create the demo users."
+
+    def handle(self, *args, **options):
+        ensure_site_tree()
+        report = import_paths([DEMO_ARTICLES])
+        if not report.ok:
+            for path, message in report.failed:
+                self.stderr.write(f"{path}: {message}")
+            raise CommandError("Some demo articles could not be imported.")
+        self.stdout.write(
+            f"Demo articles: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )
+        self.create_users()
+
+    @transaction.atomic
+    def create_users(self):
+        User = get_user_model()
+        password = os.environ.get("DEMO_PASSWORD")
+        generated = None
+        for username, group_name in DEMO_USERS:
+            group = None
+            if group_name:
+                group = Group.objects.filter(name=group_name).first()
+                if group is None:
+                    continue  # e.g. "Sales" exists only once the sales workspace is installed
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                if not password:
+                    generated = generated or secrets.token_urlsafe(12)
+                user = User(
+                    username=username,
+                    email=f"{username}@example.com",
+                    is_staff=group_name is None,
+                    is_superuser=group_name is None,
+                )
+                user.set_password(password or generated)
+                user.save()
+                self.stdout.write(f"Created demo user '{username}'.")
+            elif password:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if group:
+                user.groups.add(group)
+        if generated:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Generated demo password (shown once; set DEMO_PASSWORD to choose one): "
+                    f"{generated}"
+                )
+            )

@@ -1,0 +1,358 @@
+"""Page types of the public site: home → article index (/posts/) → articles."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .blocks import ArticleBodyBlock
+from .text import anchor_headings, reading_minutes
+
+ARTICLES_PER_PAGE = 12
+# What a card (and a feed item) shows; loading only these keeps long lists cheap.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "locale_id",
+    "first_published_at",
+    "last_published_at",
+    "latest_revision_created_at",
+    "date",
+    "summary",
+    "hero_image",
+)
+
+
+class BasePage(Page):
+    """Fields every public page shares: how it looks when shared and in search results."""
+
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="social image",
+        help_text="Shown when the page is shared (1200x630 works best). Defaults to the hero.",
+    )
+    social_text = models.CharField(
+        "social description",
+        max_length=200,
+        blank=True,
+        help_text="One sentence for link previews, e.g. 'Five form fields sales actually reads.' "
+        "Defaults to the search description.",
+    )
+
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel([FieldPanel("social_image"), FieldPanel("social_text")], heading="Sharing"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self) -> str:
+        return self.search_description or ""
+
+    def get_social_description(self) -> str:
+        return self.social_text or self.get_meta_description()
+
+    def get_social_image(self):
+        return self.social_image
+
+    def get_sitemap_urls(self, request=None):
+        """Sitemap entries on the host the crawler asked for, as canonical URLs are."""
+        urls = super().get_sitemap_urls(request)
+        if request is not None:
+            for entry in urls:
+                entry["location"] = request.build_absolute_uri(self.get_url(request))
+        return urls
+
+    @cached_property
+    def breadcrumbs(self):
+        """(title, path) of the ancestors below the tree root, then of this page.
+
+        Walks up with get_parent(), which costs nothing on a served page: routing has already
+        attached each parent (see `route_to_child`).
+        """
+        pages = [self]
+        while pages[-1].depth > 2:
+            pages.append(pages[-1].get_parent())
+        return [(page.title, page.url) for page in reversed(pages)]
+
+    def route_to_child(self, queryset, request, path_components):
+        """Route into a child of a known page type with one query.
+
+        Wagtail's default `route()` loads the child as a plain Page and then again as its
+        specific type; on the hottest path of the site that second query is pure overhead.
+        Children of other types still route the default way.
+        """
+        slug, *remaining = path_components
+        child = queryset.child_of(self).filter(slug=slug).first()
+        if child is None:
+            return super().route(request, path_components)
+        child._cached_parent_obj = self
+        return child.route(request, remaining)
+
+
+class HomePage(BasePage):
+    headline = models.CharField(
+        "headline",
+        max_length=120,
+        default="Articles that turn readers into qualified leads",
+        help_text="The value proposition, in one line. It is the page's main heading.",
+    )
+    intro = models.TextField(
+        "introduction",
+        blank=True,
+        max_length=400,
+        help_text="Two sentences under the headline: who the site is for and what they get.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("headline"), FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.ArticleIndexPage"]
+    max_count = 1
+    template = "pages/home_page.html"
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    def route(self, request, path_components):
+        if path_components:
+            return self.route_to_child(ArticleIndexPage.objects.all(), request, path_components)
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = ArticlePage.objects.listed()[:6]
+        context["website_ld"] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": settings.WAGTAIL_SITE_NAME,
+            "url": request.build_absolute_uri("/"),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": request.build_absolute_uri("/search/") + "?q={query}",
+                "query-input": "required name=query",
+            },
+        }
+        return context
+
+
+class ArticleIndexPage(BasePage):
+    intro = models.TextField(
+        "introduction",
+        blank=True,
+        max_length=400,
+        help_text="A sentence or two above the list of articles.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["blog.HomePage"]
+    subpage_types = ["blog.ArticlePage"]
+    max_count = 1
+    template = "pages/article_index_page.html"
+
+    class Meta:
+        verbose_name = "article index"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    def route(self, request, path_components):
+        if path_components:
+            articles = ArticlePage.objects.select_related("hero_image", "social_image")
+            articles = articles.prefetch_related("hero_image__renditions", "tags")
+            return self.route_to_child(articles, request, path_components)
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(ArticlePage.objects.listed(), request)
+        return context
+
+
+def paginate(queryset, request, per_page=ARTICLES_PER_PAGE):
+    """One page of results; `?page=abc` gives the first page and `?page=999` the last."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blog.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def for_cards(self):
+        """Newest publication first, with what a card shows and without the bodies."""
+        return (
+            self.order_by("-date", "-first_published_at", "-pk")
+            .only(*CARD_FIELDS)
+            .select_related("hero_image")
+            .prefetch_related("hero_image__renditions")
+        )
+
+    def listed(self):
+        """Live, public articles, newest publication first, ready for cards."""
+        return self.live().public().for_cards()
+
+
+class ArticlePage(BasePage):
+    date = models.DateField(
+        "publication date",
+        default=timezone.localdate,
+        help_text="Shown on the article and used to order lists, e.g. 2026-03-14.",
+    )
+    summary = models.TextField(
+        "summary",
+        max_length=400,
+        help_text="Two sentences shown under the title, on cards and in feeds.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="hero image",
+        help_text="Wide image at the top of the article (at least 1200x630). Its description "
+        "is used as alternative text.",
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name="body", blank=True)
+    tags = ClusterTaggableManager(
+        through=ArticlePageTag,
+        blank=True,
+        verbose_name="topics",
+        help_text="Topics readers can browse, e.g. 'lead generation'. Start typing to reuse one.",
+    )
+
+    objects = PageManager.from_queryset(ArticlePageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("date"), FieldPanel("tags"), FieldPanel("hero_image")],
+            heading="Publication",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("date"),
+    ]
+
+    parent_page_types = ["blog.ArticleIndexPage"]
+    subpage_types = []
+    template = "pages/article_page.html"
+
+    class Meta:
+        verbose_name = "article"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
+
+    def get_social_image(self):
+        return self.social_image or self.hero_image
+
+    @property
+    def hero_alt(self) -> str:
+        return (self.hero_image and self.hero_image.description) or self.title
+
+    @cached_property
+    def _body(self):
+        html, headings = anchor_headings(str(self.body))
+        return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
+
+    @property
+    def body_html(self):
+        return self._body[0]
+
+    @property
+    def table_of_contents(self):
+        return self._body[1]
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.body_html)
+
+    @cached_property
+    def tag_list(self):
+        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+
+    @cached_property
+    def _other_articles(self):
+        """Live, public articles but this one.
+
+        `public()` reads the view restrictions when it is called; doing it once here serves
+        related, previous and next. An article previewed before its first save has no pk.
+        """
+        articles = ArticlePage.objects.live().public()
+        return articles.exclude(pk=self.pk) if self.pk else articles
+
+    def related_articles(self, limit=3):
+        """Articles sharing most tags with this one, newest first among equals."""
+        tag_ids = [tag.pk for tag in self.tag_list]
+        if not tag_ids:
+            return []
+        return list(
+            self._other_articles.for_cards()
+            .filter(tags__in=tag_ids)
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "-date", "-pk")[:limit]
+        )
+
+    def _neighbours(self, newer: bool):
+        same_day = Q(date=self.date, pk__gt=self.pk) if newer else Q(date=self.date, pk__lt=self.pk)
+        later = Q(date__gt=self.date) if newer else Q(date__lt=self.date)
+        condition = later | same_day if self.pk else later
+        order = ("date", "pk") if newer else ("-date", "-pk")
+        pages = self._other_articles.only("title", "url_path")
+        return pages.filter(condition).order_by(*order).first()
+
+    def get_previous_article(self):
+        """The next older article."""
+        return self._neighbours(newer=False)
+
+    def get_next_article(self):
+        """The next newer article."""
+        return self._neighbours(newer=True)
+
+
+def tags_in_use():
+    """Tags on live public articles, with how many articles carry each, by name."""
+    return (
+        Tag.objects.filter(
+            blog_articlepagetag_items__content_object__live=True,
+        )
+        .annotate(article_count=Count("blog_articlepagetag_items", distinct=True))
+        .filter(article_count__gt=0)
+        .order_by("name")
+    )

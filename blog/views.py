@@ -1,0 +1,75 @@
+"""Public views that are not Wagtail pages: topics, search, robots.txt."""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .models import ArticlePage, paginate, tags_in_use
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 12
+# Control characters (including NUL, which PostgreSQL rejects) and lone surrogates.
+_UNSAFE_QUERY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_WORD = re.compile(r"\w+")
+
+
+def clean_query(raw: str) -> str:
+    """What the visitor typed, made safe to show back: no control characters, bounded length."""
+    return " ".join(_UNSAFE_QUERY.sub(" ", raw).split())[:MAX_QUERY_LENGTH]
+
+
+def search_terms(query: str) -> str:
+    """Plain lower-case words only.
+
+    SQLite's FTS5 and PostgreSQL's tsquery each give meaning to quotes, `*`, `-`, `NEAR(` and
+    upper-case AND/OR/NOT; passing a visitor's punctuation through would turn typos into syntax
+    errors (a 500). Words are what readers search for.
+    """
+    return " ".join(_WORD.findall(query.lower())[:MAX_QUERY_TERMS])
+
+
+@require_safe
+def tag_index(request):
+    return render(
+        request,
+        "pages/tag_index.html",
+        {"tags": tags_in_use(), "crumbs": [("Home", "/"), ("Topics", "/tags/")]},
+    )
+
+
+def get_tag_or_404(slug):
+    tag = tags_in_use().filter(slug=slug).first()
+    if tag is None:
+        raise Http404("No articles carry this topic.")
+    return tag
+
+
+@require_safe
+def tag_archive(request, slug):
+    tag = get_tag_or_404(slug)
+    articles = paginate(ArticlePage.objects.listed().filter(tags=tag), request)
+    return render(
+        request,
+        "pages/tag_archive.html",
+        {
+            "tag": tag,
+            "articles": articles,
+            "crumbs": [("Home", "/"), ("Topics", "/tags/"), (tag.name, f"/tags/{tag.slug}/")],
+        },
+    )
+
+
+@require_safe
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    results = None
+    if terms := search_terms(query):
+        results = paginate(ArticlePage.objects.listed().search(terms), request)
+    return render(request, "pages/search.html", {"query": query, "results": results})
+
+
+@require_safe
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,8 @@
+from django.conf import settings
+
+
+def site_meta(request):
+    """Site-wide values every public template needs (name, canonical origin)."""
+    return {
+        "SITE_NAME": settings.WAGTAIL_SITE_NAME,
+    }

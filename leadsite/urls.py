@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from blog import views as blog_views
+from blog.feeds import LatestArticlesFeed, TagFeed
+from blog.sitemaps import TagSitemap
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("search/", blog_views.search, name="search"),
+    path("tags/", blog_views.tag_index, name="tag_index"),
+    path("tags/<slug:slug>/", blog_views.tag_archive, name="tag_archive"),
+    path("tags/<slug:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": PageSitemap, "tags": TagSitemap}},
+        name="sitemap",
+    ),
+    path("robots.txt", blog_views.robots_txt, name="robots_txt"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

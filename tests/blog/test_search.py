@@ -1,0 +1,104 @@
+"""Search over titles, summaries, bodies and tags; junk input never errors."""
+
+import pytest
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(article_index):
+    return [
+        make_article(article_index, "Quote forms sales love", summary="Ask fewer questions."),
+        make_article(article_index, "Newsletter hygiene", summary="Confirm every subscriber."),
+        make_article(
+            article_index,
+            "Scoring leads",
+            summary="Points for intent.",
+            body=[("section", "<p>A half-life keeps engagement scores honest.</p>")],
+        ),
+        make_article(article_index, "Webinars", summary="Seats and replays.", tags=["funnels"]),
+    ]
+
+
+def titles(response):
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {a for a in ("Quote forms", "Newsletter", "Scoring leads", "Webinars") if a in html}
+
+
+def test_search_finds_words_in_titles(client, articles):
+    assert titles(client.get("/search/", {"q": "quote"})) == {"Quote forms"}
+
+
+def test_search_finds_words_in_summaries(client, articles):
+    assert titles(client.get("/search/", {"q": "subscriber"})) == {"Newsletter"}
+
+
+def test_search_finds_words_in_bodies(client, articles):
+    assert titles(client.get("/search/", {"q": "half-life"})) == {"Scoring leads"}
+
+
+def test_search_finds_articles_by_tag(client, articles):
+    assert titles(client.get("/search/", {"q": "funnels"})) == {"Webinars"}
+
+
+def test_search_reports_the_number_of_results(client, articles):
+    html = client.get("/search/", {"q": "quote"}).content.decode()
+    assert "1 result for &ldquo;quote&rdquo;" in html
+
+
+def test_search_results_are_paginated(client, article_index):
+    for n in range(14):
+        make_article(article_index, f"Pipeline note {n}")
+    first = client.get("/search/", {"q": "pipeline"}).content.decode()
+    second = client.get("/search/", {"q": "pipeline", "page": "2"}).content.decode()
+    assert first.count('class="card"') == 12 and second.count('class="card"') == 2
+    assert "q=pipeline&amp;page=2" in first
+
+
+JUNK = [
+    "",
+    " ",
+    '"',
+    "'",
+    '"unbalanced',
+    "*",
+    "-",
+    "AND",
+    "OR NOT",
+    "NEAR(",
+    "a:b",
+    "^",
+    "()",
+    "%",
+    "_",
+    "\\",
+    "'; DROP TABLE blog_articlepage; --",
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "\x00",
+    "\x1b[31m",
+    "😀",
+    "ü" * 500,
+    "quote" * 1000,
+]
+
+
+@pytest.mark.parametrize("query", JUNK)
+def test_junk_search_input_never_errors(client, articles, query):
+    response = client.get("/search/", {"q": query, "page": "abc"})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["%ED%A0%80", "%FF%FE", "%C0%AF", "%E2%82"])
+def test_invalid_utf8_in_the_query_string_never_errors(client, articles, raw):
+    assert client.get(f"/search/?q={raw}&page={raw}").status_code == 200
+
+
+def test_search_page_is_not_indexed_by_crawlers(client, site_tree):
+    assert (
+        '<meta name="robots" content="noindex, follow">' in client.get("/search/").content.decode()
+    )

@@ -1,0 +1,62 @@
+"""Settings are secure by default and come from the environment."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.com"}
+
+
+def boot_production(**env):
+    """Load the production settings in a fresh interpreter, as a server process would."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('booted')"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "leadsite.settings.production", **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = boot_production(ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "The SECRET_KEY environment variable is required." in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = boot_production(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "The ALLOWED_HOSTS environment variable is required." in result.stderr
+
+
+def test_production_starts_with_its_required_settings():
+    result = boot_production(**PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "booted"
+
+
+def test_database_comes_from_database_url():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])",
+        ],
+        env={
+            **os.environ,
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "leadsite.settings.production",
+            "DATABASE_URL": "postgres://u:p@db.internal:5432/leadsite",
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "leadsite", "db.internal"]
