@@ -56,6 +56,7 @@ from .heroes import DESIGN_VERSION, render_hero
 from .heroes import HEIGHT as HERO_HEIGHT
 from .heroes import WIDTH as HERO_WIDTH
 from .models import ArticleIndexPage, ArticlePage
+from .search_index import index_in_bulk, search_indexing_paused
 from .site_tree import ensure_site_tree
 
 logger = logging.getLogger(__name__)
@@ -658,13 +659,21 @@ class _Importer:
         self.preload_heroes()
         if self.dry_run:
             self.page_ids.update((a.slug, None) for a in articles if a.slug not in self.page_ids)
-        else:
-            articles = self.reserve_all(index, articles)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hero") as self.renderer:
-            for n, article in enumerate(articles):
-                for upcoming in articles[n : n + HERO_PREFETCH]:
-                    self.prefetch_hero(upcoming)
-                self.write_one(index, article)
+        indexed = set()
+        try:
+            with (
+                search_indexing_paused(),
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="hero") as self.renderer,
+            ):
+                if not self.dry_run:
+                    articles = self.reserve_all(index, articles)
+                for n, article in enumerate(articles):
+                    for upcoming in articles[n : n + HERO_PREFETCH]:
+                        self.prefetch_hero(upcoming)
+                    indexed.update(self.write_one(index, article))
+        finally:
+            # Whatever was written is searchable, even if the run stopped half-way.
+            index_in_bulk(indexed)
         return self.report
 
     def parse(self, files: list[Path]) -> list[Article]:
@@ -700,7 +709,8 @@ class _Importer:
             reserved.append(article)
         return reserved
 
-    def write_one(self, index, article: Article):
+    def write_one(self, index, article: Article) -> set[tuple[str, str, int]]:
+        """Write one article in its own transaction; return the objects to index for search."""
         # Wagtail updates the reference index on every save (page, revision, tags, image); one
         # update per object once the article is written gives the same index for less work.
         self.written = _Written()
@@ -714,11 +724,12 @@ class _Importer:
         except Exception as exc:
             self.rollback(index, article)
             self.fail(article.path, _message(exc))
-            return
+            return set()
         getattr(self.report, outcome).append(article.slug)
         self.report.unresolved_links.extend((article.slug, url) for url in unresolved)
         self.report.warnings.extend((str(article.path), w) for w in article.warnings)
         self.step(f"{_DRY_RUN_VERBS[outcome] if self.dry_run else outcome} {article.slug}")
+        return {(o._meta.app_label, o._meta.model_name, o.pk) for o in self.written.objects}
 
     def step(self, message):
         self.done += 1

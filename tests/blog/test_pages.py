@@ -210,3 +210,42 @@ class TestTreeRules(WagtailPageTestCase):
         article = make_article(index, "Renderable", tags=["topic"], body=BODY)
         for page in (home, index, article):
             self.assertPageIsRenderable(page)
+
+
+def test_internal_links_in_the_body_point_at_the_linked_articles(client, article_index):
+    target = make_article(article_index, "The pillar guide")
+    other = make_article(article_index, "Another one")
+    article = make_article(
+        article_index,
+        body=[
+            (
+                "section",
+                f'<p><a linktype="page" id="{target.pk}">guide</a> and '
+                f'<a linktype="page" id="{other.pk}">other</a> and '
+                '<a linktype="page" id="999999">gone</a></p>',
+            )
+        ],
+    )
+    html = html_of(client.get(article.url))
+    assert '<a href="/posts/the-pillar-guide/">guide</a>' in html
+    assert '<a href="/posts/another-one/">other</a>' in html
+    assert "<a>gone</a>" in html  # a deleted target leaves the text, not a broken link
+
+
+def test_article_query_count_does_not_grow_with_links_tags_or_related(
+    client, article_index, django_assert_max_num_queries
+):
+    others = [
+        make_article(article_index, f"Other {n}", tags=["a", "b"], hero_image=make_image())
+        for n in range(6)
+    ]
+    links = "".join(f'<a linktype="page" id="{o.pk}">{o.title}</a> ' for o in others)
+    article = make_article(
+        article_index,
+        tags=["a", "b", "c"],
+        hero_image=make_image(),
+        body=[("section", f"<h2>Links</h2><p>{links}</p>"), *BODY],
+    )
+    client.get(article.url)  # renditions are generated on the first view
+    with django_assert_max_num_queries(15):
+        assert client.get(article.url).status_code == 200

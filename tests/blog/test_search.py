@@ -2,6 +2,7 @@
 
 import pytest
 
+from blog.importer import import_paths
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,15 @@ def test_search_page_is_not_indexed_by_crawlers(client, site_tree):
     assert (
         '<meta name="robots" content="noindex, follow">' in client.get("/search/").content.decode()
     )
+
+
+def test_imported_articles_are_searchable_by_body_and_topic(client, site_tree, tmp_path):
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: "Lead magnets"\ndate: 2026-02-03\ntags: [webinar funnels]\n---\n\n'
+        "Intro.\n\n## Checklist\n\nThe *zeppelin* approach works.\n",
+        encoding="utf-8",
+    )
+    report = import_paths([tmp_path])
+    assert report.created == ["lead-magnets"]
+    assert "Lead magnets" in client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "Lead magnets" in client.get("/search/", {"q": "funnels"}).content.decode()
