@@ -89,26 +89,32 @@ class BasePage(Page):
         """(title, path) of the ancestors below the tree root, then of this page.
 
         Walks up with get_parent(), which costs nothing on a served page: routing has already
-        attached each parent (see `route_to_child`).
+        attached each parent (see `route`).
         """
         pages = [self]
         while pages[-1].depth > 2:
             pages.append(pages[-1].get_parent())
         return [(page.title, page.url) for page in reversed(pages)]
 
-    def route_to_child(self, queryset, request, path_components):
+    def get_routable_children(self):
+        """Children of a known type, as a queryset, for one-query routing (None: default)."""
+        return None
+
+    def route(self, request, path_components):
         """Route into a child of a known page type with one query.
 
         Wagtail's default `route()` loads the child as a plain Page and then again as its
         specific type; on the hottest path of the site that second query is pure overhead.
         Children of other types still route the default way.
         """
-        slug, *remaining = path_components
-        child = queryset.child_of(self).filter(slug=slug).first()
-        if child is None:
-            return super().route(request, path_components)
-        child._cached_parent_obj = self
-        return child.route(request, remaining)
+        children = self.get_routable_children()
+        if path_components and children is not None:
+            slug, *remaining = path_components
+            child = children.child_of(self).filter(slug=slug).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, remaining)
+        return super().route(request, path_components)
 
 
 class HomePage(BasePage):
@@ -138,10 +144,8 @@ class HomePage(BasePage):
     def get_meta_description(self) -> str:
         return self.search_description or self.intro
 
-    def route(self, request, path_components):
-        if path_components:
-            return self.route_to_child(ArticleIndexPage.objects.all(), request, path_components)
-        return super().route(request, path_components)
+    def get_routable_children(self):
+        return ArticleIndexPage.objects.all()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -181,12 +185,11 @@ class ArticleIndexPage(BasePage):
     def get_meta_description(self) -> str:
         return self.search_description or self.intro
 
-    def route(self, request, path_components):
-        if path_components:
-            articles = ArticlePage.objects.select_related("hero_image", "social_image")
-            articles = articles.prefetch_related("hero_image__renditions", "tags")
-            return self.route_to_child(articles, request, path_components)
-        return super().route(request, path_components)
+    def get_routable_children(self):
+        # With what the article template shows, so that serving it needs no further query.
+        return ArticlePage.objects.select_related("hero_image", "social_image").prefetch_related(
+            "hero_image__renditions", "tags"
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
