@@ -63,6 +63,8 @@ def test_article_hero_image_is_responsive_webp_with_alt_and_dimensions(client, a
     assert "srcset=" in hero and ".webp" in hero and "sizes=" in hero
     assert re.search(r'width="\d+"', hero) and re.search(r'height="\d+"', hero)
     assert 'loading="lazy"' not in hero  # the hero is above the fold
+    widths = re.findall(r" (\d+)w", re.search(r'srcset="([^"]+)"', hero).group(1))
+    assert len(widths) == len(set(widths)) == 3  # no candidate repeats a width
 
 
 def test_article_tags_link_to_their_archives(client, article):
