@@ -1,6 +1,18 @@
 import pytest
+from django.core.cache import caches
 
 from blog.site_tree import ensure_site_tree
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches.
+
+    Rolled-back rows free their ids for the next test (SQLite reuses them), and Wagtail caches
+    renditions by image id: without this a test can be served another test's image.
+    """
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

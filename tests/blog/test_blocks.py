@@ -60,3 +60,14 @@ def test_hero_crops_keep_the_focal_point_in_frame(article_index):
     with rendition.file.open() as f:
         centre = PILImage.open(f).convert("RGB").getpixel((150, 150))
     assert centre == (0, 0, 255)
+
+
+def test_small_figures_list_each_width_once_in_srcset(client, article_index):
+    # Wagtail never upscales: 800 and 1200 wide both come out 700 wide for this image.
+    image = make_image(width=700, height=400)
+    article = make_article(
+        article_index, body=[("image", {"image": image, "alt_text": "Chart", "caption": ""})]
+    )
+    html = client.get(article.url).content.decode()
+    img = re.search(r'<figure class="figure">\s*(<img[^>]+>)', html).group(1)
+    assert re.findall(r" (\d+)w", re.search(r'srcset="([^"]+)"', img).group(1)) == ["480", "700"]
