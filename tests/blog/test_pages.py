@@ -251,3 +251,13 @@ def test_article_query_count_does_not_grow_with_links_tags_or_related(
     client.get(article.url)  # renditions are generated on the first view
     with django_assert_max_num_queries(15):
         assert client.get(article.url).status_code == 200
+
+
+def test_server_error_page_is_styled_and_needs_no_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
