@@ -4,6 +4,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from leads.blocks import CTABlock
+
 SECTION_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -97,6 +99,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     callout = CalloutBlock()
     embed = PrivacyEmbedBlock()
+    cta = CTABlock()
 
     class Meta:
         block_counts = {}

@@ -131,7 +131,22 @@ class HomePage(BasePage):
         help_text="Two sentences under the headline: who the site is for and what they get.",
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("headline"), FieldPanel("intro")]
+    featured_cta = models.ForeignKey(
+        "leads.CallToAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="featured call to action",
+        help_text="Shown on the home page under the latest articles, e.g. the newsletter.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("headline"),
+        FieldPanel("intro"),
+        FieldPanel("featured_cta"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["blog.ArticleIndexPage"]
@@ -187,9 +202,9 @@ class ArticleIndexPage(BasePage):
 
     def get_routable_children(self):
         # With what the article template shows, so that serving it needs no further query.
-        return ArticlePage.objects.select_related("hero_image", "social_image").prefetch_related(
-            "hero_image__renditions", "tags"
-        )
+        return ArticlePage.objects.select_related(
+            "hero_image", "social_image", "cta__document"
+        ).prefetch_related("hero_image__renditions", "tags")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -251,6 +266,16 @@ class ArticlePage(BasePage):
         verbose_name="topics",
         help_text="Topics readers can browse, e.g. 'lead generation'. Start typing to reuse one.",
     )
+    cta = models.ForeignKey(
+        "leads.CallToAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="call to action",
+        help_text="Shown after the article. Leave blank for the CTA of the article's topic, if "
+        "there is one (Calls to action > Topic CTAs).",
+    )
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
 
@@ -262,6 +287,7 @@ class ArticlePage(BasePage):
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
+        FieldPanel("cta"),
     ]
 
     search_fields = [
@@ -291,7 +317,8 @@ class ArticlePage(BasePage):
 
     @cached_property
     def _body(self):
-        html, headings = anchor_headings(str(self.body))
+        # With the page in the context: CTA blocks record it as where a lead came from.
+        html, headings = anchor_headings(self.body.render_as_block(context={"page": self}))
         return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
 
     @property
@@ -305,6 +332,27 @@ class ArticlePage(BasePage):
     @cached_property
     def reading_minutes(self) -> int:
         return reading_minutes(self.body_html)
+
+    @cached_property
+    def end_cta(self):
+        """The CTA after the body: the article's own, else its first topic's (by name).
+
+        None if that CTA is already in the body: the reader sees each offer once.
+        """
+        from leads.models import CallToAction
+
+        cta = self.cta
+        if cta is None:
+            cta = (
+                CallToAction.objects.with_document()
+                .filter(topics__tag__in=[tag.pk for tag in self.tag_list])
+                .order_by("topics__tag__name")
+                .first()
+            )
+        in_body = {
+            block.value.pk for block in self.body if block.block_type == "cta" and block.value
+        }
+        return None if cta is None or cta.pk in in_body else cta
 
     @cached_property
     def tag_list(self):

@@ -13,6 +13,7 @@ from blog.sitemaps import TagSitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("leads/", include("leads.urls")),
     path("search/", blog_views.search, name="search"),
     path("tags/", blog_views.tag_index, name="tag_index"),
     path("tags/<slug:slug>/", blog_views.tag_archive, name="tag_archive"),
@@ -30,6 +31,11 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents are served by Wagtail's view, which keeps gated files gated.
+    # In production the web server must do the same (see docs/leads.md).
+    for folder in ("images", "original_images"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=settings.MEDIA_ROOT / folder
+        )
 
 urlpatterns += [path("", include(wagtail_urls))]

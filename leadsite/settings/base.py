@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "blog",
     "leads",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leadsite.context_processors.site_meta",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -171,7 +174,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "LeadSite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks (django-tasks, which Wagtail 8 already uses for search and reference
-# indexing): run in the request by default. TASKS_BACKEND names another django-tasks backend.
+# indexing): run in the request by default. In production set
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`: tasks are then
+# rows written in the same transaction as the lead they follow up.
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
@@ -191,6 +196,8 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents always go through Wagtail's view, never a storage URL: gated downloads stay gated.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp", "bmp": "webp", "gif": "webp"}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -202,6 +209,24 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LEADSITE_IMPORT_ORIGINS = env_list(
     "LEADSITE_IMPORT_ORIGINS", "https://leadcraftr.com,http://leadcraftr.com"
 )
+
+# Lead capture (see docs/leads.md).
+# Who gets notifications of CTAs without an owner, unless set in the admin (Settings > Leads).
+LEADS_NOTIFY_EMAIL = env("LEADS_NOTIFY_EMAIL", "sales@localhost")
+# Rate limits on the shared cache, e.g. "ip=30/h,email=10/h"; "off" disables them (load tests).
+LEAD_RATE_LIMITS = env("LEAD_RATE_LIMITS", "ip=30/h,email=10/h")
+# A form posted sooner than this after it was rendered is treated as a bot.
+LEAD_FORM_MIN_SECONDS = float(env("LEAD_FORM_MIN_SECONDS", "3"))
+# How long a rendered form stays valid. Keep it above the longest page cache lifetime.
+LEAD_FORM_MAX_AGE_HOURS = int(env("LEAD_FORM_MAX_AGE_HOURS", "72"))
+# How long the signed download and thank-you links work.
+LEAD_DOWNLOAD_LINK_DAYS = int(env("LEAD_DOWNLOAD_LINK_DAYS", "7"))
+# Confirmation emails per address and hour; more are skipped (and shown as skipped).
+LEAD_CONFIRMATIONS_PER_HOUR = int(env("LEAD_CONFIRMATIONS_PER_HOUR", "3"))
+# Attempts before a failed delivery (email, webhook) is given up; backoff doubles each time.
+LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
+# Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
+LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
 
 LOGGING = {
     "version": 1,

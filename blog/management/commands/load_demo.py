@@ -1,4 +1,5 @@
-"""Build the demo site: the page tree, the demo articles, and demo users. Safe to re-run."""
+"""Build the demo site: the page tree, the demo articles and their calls to action, and demo
+users. Safe to re-run."""
 
 import os
 import secrets
@@ -11,6 +12,7 @@ from django.db import transaction
 
 from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
+from leads.demo import ensure_demo_ctas
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
             f"Demo articles: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
+        ctas = ensure_demo_ctas()
+        self.stdout.write(f"Demo calls to action: {', '.join(cta.title for cta in ctas.values())}.")
         self.create_users()
 
     @transaction.atomic

@@ -1,0 +1,76 @@
+"""Where a lead came from, read on the server without tracking cookies.
+
+Last touch is the page the form was posted from (the browser's Referer, same-origin, so it
+keeps the query string and its UTM parameters). First touch is the visit's landing page and
+external referrer, which leads.js keeps in sessionStorage (one tab, one visit; never a cookie)
+and posts with the form. Without JavaScript, first touch is the last touch.
+Everything here is visitor-supplied text: stored clipped, and shown escaped.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from .forms import clip_url
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+UTM_MAX = 100
+
+
+def utm_from(url: str) -> dict[str, str]:
+    query = parse_qs(urlsplit(url).query) if url else {}
+    return {key: (query.get(key) or [""])[0].strip()[:UTM_MAX] for key in UTM_KEYS}
+
+
+@dataclass
+class Touch:
+    landing_page: str = ""
+    referrer: str = ""
+    utm: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_urls(cls, landing_page: str, referrer: str) -> "Touch":
+        landing_page, referrer = clip_url(landing_page), clip_url(referrer)
+        return cls(landing_page, referrer, utm_from(landing_page))
+
+    def as_dict(self) -> dict:
+        return {"landing_page": self.landing_page, "referrer": self.referrer, **self.utm}
+
+
+@dataclass
+class Attribution:
+    first: Touch
+    last: Touch
+
+    @classmethod
+    def from_request(cls, request, *, first_landing: str = "", first_referrer: str = ""):
+        """Last touch: the page that posted the form. First: what leads.js kept, if anything."""
+        posted_from = request.headers.get("Referer", "")
+        if posted_from and not same_origin(posted_from, request):
+            posted_from = ""
+        last = Touch.from_urls(posted_from, "")
+        if first_landing and same_origin(first_landing, request):
+            first = Touch.from_urls(first_landing, first_referrer)
+            # The visit's external referrer is the last touch's referrer too: one visit.
+            last.referrer = first.referrer
+        else:
+            first = last
+        return cls(first=first, last=last)
+
+    def as_fields(self) -> dict:
+        """Columns of a submission: the last campaign touch (the posting page's UTM parameters,
+        else the landing page's), plus the whole first touch."""
+        utm = self.last.utm if any(self.last.utm.values()) else self.first.utm
+        return {
+            **(utm or dict.fromkeys(UTM_KEYS, "")),
+            "referrer": self.last.referrer,
+            "landing_page": self.last.landing_page,
+            "first_touch": self.first.as_dict(),
+        }
+
+
+def same_origin(url: str, request) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and parts.netloc == request.get_host()

@@ -1,0 +1,213 @@
+"""The forms readers fill in: one per CTA kind, each asking only what its purpose needs."""
+
+import re
+from urllib.parse import urlsplit
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from .models import CTAKind
+from .tokens import form_token
+
+# Anything below U+0020 but tab and line breaks (the latter only in the message), DEL, C1
+# controls, and the Unicode line/paragraph separators that some mail clients treat as breaks.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+LINE_BREAK = re.compile(r"[\r\n\t]")
+PHONE = RegexValidator(
+    r"^\+?[0-9 ()./-]{5,40}$",
+    "Enter a phone number with digits, spaces and + ( ) - only, e.g. +44 20 7946 0000.",
+)
+BUDGETS = [
+    ("", "Choose a range"),
+    ("under-5k", "Under $5,000"),
+    ("5k-20k", "$5,000 to $20,000"),
+    ("20k-50k", "$20,000 to $50,000"),
+    ("over-50k", "Over $50,000"),
+    ("unsure", "Not sure yet"),
+]
+TIMELINES = [
+    ("", "Choose a timeline"),
+    ("now", "As soon as possible"),
+    ("quarter", "Within 3 months"),
+    ("half", "Within 6 months"),
+    ("exploring", "Just exploring"),
+]
+ATTRIBUTION_MAX = 500
+
+
+class TextInput(forms.CharField):
+    """A one-line answer: no control characters or line breaks (header injection)."""
+
+    def __init__(self, *, autocomplete, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs["autocomplete"] = autocomplete
+
+    def validate(self, value):
+        super().validate(value)
+        if CONTROL.search(value) or LINE_BREAK.search(value):
+            raise forms.ValidationError(
+                "Use letters, numbers and punctuation only, on one line.", code="control"
+            )
+
+
+class MessageInput(forms.CharField):
+    def validate(self, value):
+        super().validate(value)
+        if CONTROL.search(value):
+            raise forms.ValidationError(
+                "Remove the invisible control characters from your message.", code="control"
+            )
+
+
+class EmailInput(forms.EmailField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, **kwargs)
+        self.widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.error_messages["invalid"] = "Enter an email address like name@company.com."
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if CONTROL.search(value) or LINE_BREAK.search(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+def clip_url(value: str) -> str:
+    """Attribution URLs come from the browser: keep http(s) ones, cut to what we store."""
+    value = CONTROL.sub("", LINE_BREAK.sub("", value or "")).strip()
+    if not value or urlsplit(value).scheme not in {"http", "https"}:
+        return ""
+    return value[:ATTRIBUTION_MAX]
+
+
+class LeadForm(forms.Form):
+    """Fields shared by every kind: the render token, the page, attribution and the honeypot.
+
+    Only declared fields are read, so posted extras (status, owner, score, ids) are ignored.
+    """
+
+    # Accessible honeypot: hidden from sight and from assistive technology, out of the tab
+    # order, labelled for the rare reader that reaches it anyway.
+    website = forms.CharField(
+        label="Leave this field empty", required=False, max_length=200, strip=False
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    page = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    consent_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+    # First touch of the visit, filled in by leads.js from sessionStorage (never a cookie).
+    first_landing = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+    first_referrer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+
+    answer_fields: tuple[str, ...] = ()
+    asks_consent = False
+    template_name = "leads/form_fields.html"
+
+    def __init__(self, cta, *args, page=None, **kwargs):
+        self.cta = cta
+        # Field ids unique per CTA, so that two CTAs on one page do not share them.
+        kwargs.setdefault("auto_id", f"cta{cta.pk}_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        if not self.is_bound:
+            self.initial.update(
+                token=form_token(cta.pk),
+                page=page.pk if page else None,
+                consent_version=cta.consent_version,
+            )
+        if self.asks_consent:
+            self.fields["consent"] = forms.BooleanField(
+                label=cta.consent,
+                error_messages={"required": "Tick the box to agree, so that we may reply."},
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        # Without JavaScript, the page comes back with the cursor in the first wrong field.
+        for field in self.visible_answer_fields():
+            if field.errors:
+                field.field.widget.attrs["autofocus"] = True
+                break
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound and any(len(self.data.getlist(name)) > 1 for name in self.fields):
+            raise forms.ValidationError(
+                "The form arrived with a field repeated. Please check it and send it again.",
+                code="repeated",
+            )
+        cleaned["first_landing"] = clip_url(cleaned.get("first_landing", ""))
+        cleaned["first_referrer"] = clip_url(cleaned.get("first_referrer", ""))
+        return cleaned
+
+    @property
+    def answers(self) -> dict:
+        """What the reader answered, as stored on the submission."""
+        return {name: self.cleaned_data.get(name, "") for name in self.answer_fields}
+
+    def visible_answer_fields(self):
+        names = [*self.answer_fields, *(["consent"] if self.asks_consent else [])]
+        return [self[name] for name in names]
+
+
+def name_field():
+    return TextInput(label="Name", max_length=120, autocomplete="name")
+
+
+def company_field():
+    return TextInput(label="Company", max_length=120, autocomplete="organization")
+
+
+class DownloadForm(LeadForm):
+    name = name_field()
+    email = EmailInput(label="Work email")
+    answer_fields = ("name", "email")
+    asks_consent = True
+
+
+class QuoteForm(LeadForm):
+    name = name_field()
+    email = EmailInput(label="Work email")
+    company = company_field()
+    phone = TextInput(
+        label="Phone (optional)",
+        max_length=40,
+        required=False,
+        autocomplete="tel",
+        validators=[PHONE],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    budget = forms.ChoiceField(label="Budget", choices=BUDGETS)
+    timeline = forms.ChoiceField(label="Timeline", choices=TIMELINES)
+    message = MessageInput(
+        label="What do you need?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few lines on your goals is plenty.",
+    )
+    answer_fields = ("name", "email", "company", "phone", "budget", "timeline", "message")
+
+
+class NewsletterForm(LeadForm):
+    email = EmailInput(label="Email")
+    answer_fields = ("email",)
+    asks_consent = True
+
+
+class WebinarForm(LeadForm):
+    name = name_field()
+    email = EmailInput(label="Email")
+    company = company_field()
+    answer_fields = ("name", "email", "company")
+
+
+FORMS = {
+    CTAKind.DOWNLOAD: DownloadForm,
+    CTAKind.QUOTE: QuoteForm,
+    CTAKind.NEWSLETTER: NewsletterForm,
+    CTAKind.WEBINAR: WebinarForm,
+}
+
+
+def form_for(cta, *args, **kwargs) -> LeadForm:
+    return FORMS[cta.kind](cta, *args, **kwargs)

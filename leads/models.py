@@ -1,0 +1,637 @@
+"""Calls to action, and the leads they capture: contacts, submissions and their follow-up.
+
+Nothing here writes leads by itself: every write goes through `leads/services.py`.
+`__str__` methods carry no personal data, because Wagtail copies them into its audit log.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import PreviewableMixin
+from wagtail.search import index
+
+
+class CTAKind(models.TextChoices):
+    DOWNLOAD = "download", "Download (gated eBook or whitepaper)"
+    QUOTE = "quote", "Quote request"
+    NEWSLETTER = "newsletter", "Newsletter signup"
+    WEBINAR = "webinar", "Webinar registration"
+
+
+DEFAULT_BUTTON_LABELS = {
+    CTAKind.DOWNLOAD: "Download Now",
+    CTAKind.QUOTE: "Get Your Free Quote",
+    CTAKind.NEWSLETTER: "Subscribe",
+    CTAKind.WEBINAR: "Reserve my seat",
+}
+
+DEFAULT_CONSENT_TEXT = (
+    "I agree that {site} may store my details to answer this request and email me about it. "
+    "I can unsubscribe at any time."
+)
+
+
+class CallToActionQuerySet(models.QuerySet):
+    def with_document(self):
+        return self.select_related("document")
+
+
+class CallToAction(PreviewableMixin, index.Indexed, models.Model):
+    """One offer a reader can answer: a gated download, a quote, a newsletter or a webinar."""
+
+    kind = models.CharField(
+        "kind",
+        max_length=16,
+        choices=CTAKind.choices,
+        help_text="Decides which fields the form asks for. Downloads need a document, "
+        "webinars a date and a seat limit.",
+    )
+    title = models.CharField(
+        "internal name",
+        max_length=120,
+        help_text="How editors and sales find this CTA, e.g. 'Lead scoring playbook (eBook)'.",
+    )
+    headline = models.CharField(
+        "headline",
+        max_length=120,
+        help_text="The offer in one line, e.g. 'Get the 30-page lead scoring playbook'.",
+    )
+    text = models.TextField(
+        "supporting text",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences on what the reader gets.",
+    )
+    button_label = models.CharField(
+        "button label",
+        max_length=40,
+        blank=True,
+        help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', "
+        "'Subscribe' or 'Reserve my seat'.",
+    )
+    consent_text = models.TextField(
+        "consent text",
+        max_length=600,
+        blank=True,
+        help_text="Shown next to the form and stored with every submission. Leave blank for "
+        "the site's default wording.",
+    )
+    thank_you_message = models.TextField(
+        "thank-you message",
+        max_length=600,
+        default="Thank you! We have received your request.",
+        help_text="Shown after a successful submission.",
+    )
+    confirmation_email_text = models.TextField(
+        "confirmation email text",
+        max_length=2000,
+        blank=True,
+        help_text="The body of the email the reader receives; the greeting, download or "
+        "confirmation link and unsubscribe link are added around it.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_ctas",
+        verbose_name="owner",
+        help_text="Gets the notification of each lead. Leave blank for the sales inbox.",
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="gated document",
+        help_text="Downloads only: the eBook or whitepaper. It is no longer reachable by its "
+        "public document URL, only through signed links.",
+    )
+    event_starts_at = models.DateTimeField(
+        "event starts at",
+        null=True,
+        blank=True,
+        help_text="Webinars only: date and time of the event.",
+    )
+    seat_limit = models.PositiveIntegerField(
+        "seat limit",
+        null=True,
+        blank=True,
+        help_text="Webinars only: registrations are refused once this many are taken.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallToActionQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("headline"),
+                FieldPanel("text"),
+                FieldPanel("button_label"),
+                FieldPanel("consent_text"),
+            ],
+            heading="What the reader sees",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_message"), FieldPanel("confirmation_email_text")],
+            heading="After the submission",
+        ),
+        FieldPanel("owner"),
+        FieldPanel("document", heading="Download: gated document"),
+        FieldRowPanel([FieldPanel("event_starts_at"), FieldPanel("seat_limit")], heading="Webinar"),
+    ]
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("headline"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "call to action"
+        verbose_name_plural = "calls to action"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=CTAKind.DOWNLOAD) | Q(document__isnull=False),
+                name="cta_download_has_document",
+                violation_error_message="A download needs a gated document.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CTAKind.WEBINAR)
+                | Q(event_starts_at__isnull=False, seat_limit__isnull=False),
+                name="cta_webinar_has_date_and_seats",
+                violation_error_message="A webinar needs a start time and a seat limit.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def label(self) -> str:
+        return self.button_label or DEFAULT_BUTTON_LABELS[self.kind]
+
+    @property
+    def consent(self) -> str:
+        return self.consent_text or DEFAULT_CONSENT_TEXT.format(site=settings.WAGTAIL_SITE_NAME)
+
+    @property
+    def consent_version(self) -> str:
+        return consent_version(self.consent)
+
+    @property
+    def is_past(self) -> bool:
+        return bool(self.event_starts_at and self.event_starts_at <= timezone.now())
+
+    def seats_taken(self) -> int:
+        return self.submissions.exclude(status=Status.SPAM).count()
+
+    def is_full(self) -> bool:
+        return self.kind == CTAKind.WEBINAR and self.seats_taken() >= (self.seat_limit or 0)
+
+    def get_preview_template(self, request, mode_name):
+        return "leads/cta_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"cta": self, "page": None}
+
+
+def consent_version(text: str) -> str:
+    """A short fingerprint of a consent wording: a stored submission points at its exact text."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class ConsentText(models.Model):
+    """Every consent wording ever shown, by version, so a submission keeps the exact words."""
+
+    version = models.CharField("version", max_length=16, unique=True, editable=False)
+    text = models.TextField("text", editable=False)
+    first_shown_at = models.DateTimeField("first shown", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consent text"
+        ordering = ["-first_shown_at"]
+
+    def __str__(self):
+        return f"Consent text {self.version}"
+
+
+class TopicCTA(models.Model):
+    """The CTA shown after articles on a topic that have no CTA of their own."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        related_name="fallback_cta",
+        verbose_name="topic",
+        help_text="Articles with this topic and no CTA of their own show the CTA below.",
+    )
+    cta = models.ForeignKey(
+        CallToAction,
+        on_delete=models.CASCADE,
+        related_name="topics",
+        verbose_name="call to action",
+    )
+
+    panels = [FieldPanel("tag"), FieldPanel("cta")]
+
+    class Meta:
+        verbose_name = "topic CTA"
+        verbose_name_plural = "topic CTAs"
+        ordering = ["tag__name"]
+
+    def __str__(self):
+        return f"CTA for topic {self.tag}"
+
+
+class ContactQuerySet(models.QuerySet):
+    def by_email(self, email: str):
+        return self.filter(email=normalise_email(email))
+
+
+def normalise_email(email: str) -> str:
+    """One person, one contact: addresses compare trimmed and case-insensitively."""
+    return email.strip().lower()
+
+
+class Contact(models.Model):
+    """A person who answered at least one CTA, with the details they gave last."""
+
+    email = models.EmailField(
+        "email",
+        max_length=254,
+        unique=True,
+        help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'.",
+    )
+    name = models.CharField("name", max_length=120, blank=True)
+    company = models.CharField("company", max_length=120, blank=True)
+    phone = models.CharField("phone", max_length=40, blank=True)
+    job_title = models.CharField("job title", max_length=120, blank=True)
+    created_at = models.DateTimeField("first seen", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    unsubscribed_at = models.DateTimeField(
+        "unsubscribed",
+        null=True,
+        blank=True,
+        help_text="Set when the person follows an unsubscribe link: no more marketing email.",
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower(models.functions.Trim("email"))),
+                name="contact_email_normalised",
+                violation_error_message="Email addresses are stored trimmed and in lower case.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Contact #{self.pk}"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    IN_REVIEW = "in_review", "In review"
+    QUALIFIED = "qualified", "Qualified"
+    DISQUALIFIED = "disqualified", "Disqualified"
+    HANDED_OFF = "handed_off", "Handed off"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    SPAM = "spam", "Spam (quarantined)"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def needs_review(self):
+        return self.filter(status=Status.NEW)
+
+    def quarantined(self):
+        return self.filter(status=Status.SPAM)
+
+
+class Submission(models.Model):
+    """One answer to one CTA: immutable once stored, except for its review status."""
+
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name="contact",
+        help_text="Empty while quarantined: suspected spam never changes a contact.",
+    )
+    email = models.EmailField(
+        "email as given", max_length=254, help_text="Exactly as typed, e.g. ' Ana@Example.com'."
+    )
+    cta = models.ForeignKey(
+        CallToAction,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        verbose_name="call to action",
+    )
+    cta_kind = models.CharField("CTA kind", max_length=16, choices=CTAKind.choices)
+    cta_title = models.CharField(
+        "CTA name", max_length=120, help_text="As it was when the lead arrived."
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="page",
+        help_text="The page the form was on.",
+    )
+    page_title = models.CharField("page title", max_length=255, blank=True)
+    answers = models.JSONField(
+        "answers", default=dict, help_text="Every answer as submitted, by field name."
+    )
+    consent_given = models.BooleanField(
+        "consent given",
+        default=False,
+        help_text="The reader ticked the consent box (downloads, newsletter) or submitted "
+        "with the consent notice shown (quotes, webinars).",
+    )
+    consent = models.ForeignKey(
+        ConsentText,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name="consent text shown",
+    )
+    consent_at = models.DateTimeField("consent time", null=True, blank=True)
+    # Last touch: the visit that submitted. First touch (the visit's landing page) is below.
+    utm_source = models.CharField("UTM source", max_length=100, blank=True, db_index=True)
+    utm_medium = models.CharField("UTM medium", max_length=100, blank=True)
+    utm_campaign = models.CharField("UTM campaign", max_length=100, blank=True, db_index=True)
+    utm_term = models.CharField("UTM term", max_length=100, blank=True)
+    utm_content = models.CharField("UTM content", max_length=100, blank=True)
+    referrer = models.URLField("referrer", max_length=500, blank=True)
+    landing_page = models.URLField("landing page", max_length=500, blank=True)
+    first_touch = models.JSONField(
+        "first touch",
+        default=dict,
+        blank=True,
+        help_text="UTM parameters, referrer and landing page of the first page in the visit.",
+    )
+    status = models.CharField(
+        "status", max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    spam_reasons = models.JSONField(
+        "why quarantined", default=list, blank=True, help_text="e.g. ['honeypot', 'link in name']"
+    )
+    idempotency_key = models.CharField(
+        "idempotency key",
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="Same form render, same answers: the same submission (double clicks, replays).",
+    )
+    received_at = models.DateTimeField("received", default=timezone.now, db_index=True)
+    status_changed_at = models.DateTimeField("status changed", null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "submission"
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=Status.SPAM) | Q(contact__isnull=False),
+                name="submission_contact_unless_spam",
+                violation_error_message="Only quarantined submissions have no contact.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Submission #{self.pk}"
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.status == Status.SPAM
+
+    @property
+    def name(self) -> str:
+        return self.answers.get("name", "")
+
+    @cached_property
+    def consent_text(self) -> str:
+        return self.consent.text if self.consent else ""
+
+
+class DeliveryKind(models.TextChoices):
+    NOTIFICATION = "notification", "Staff notification"
+    CONFIRMATION = "confirmation", "Confirmation email"
+    OPT_IN = "opt_in", "Newsletter opt-in email"
+    WEBHOOK = "webhook", "CRM webhook"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed, will retry"
+    GAVE_UP = "gave_up", "Failed, gave up"
+    SKIPPED = "skipped", "Skipped"
+
+
+# A delivery still "sending" after this long was taken by a worker that died: take it again.
+STUCK_AFTER = datetime.timedelta(minutes=15)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Deliveries a re-drive should attempt: pending, failed and due, or stuck sending."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=DeliveryStatus.PENDING)
+            | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
+            | Q(status=DeliveryStatus.SENDING, last_attempt_at__lte=now - STUCK_AFTER)
+        )
+
+
+class Delivery(models.Model):
+    """One side effect of a submission (an email, a webhook): the outbox that survives outages.
+
+    Created in the same transaction as its submission; a task performs it, and a failure leaves
+    it here to be retried with backoff (`redrive_deliveries`).
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="deliveries", verbose_name="submission"
+    )
+    kind = models.CharField("kind", max_length=16, choices=DeliveryKind.choices)
+    status = models.CharField(
+        "status", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("attempts", default=0)
+    last_error = models.CharField(
+        "last error",
+        max_length=300,
+        blank=True,
+        help_text="The kind of failure, e.g. 'ConnectionRefusedError'; never personal data.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    last_attempt_at = models.DateTimeField("last attempt", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("next attempt", null=True, blank=True)
+    done_at = models.DateTimeField("done", null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "delivery"
+        verbose_name_plural = "deliveries"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "kind"], name="delivery_once_per_submission_and_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for submission #{self.submission_id}"
+
+
+class DownloadEvent(models.Model):
+    """A gated file fetched through a submission's signed link."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="downloads", verbose_name="submission"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="document",
+    )
+    downloaded_at = models.DateTimeField("downloaded", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "download"
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"Download for submission #{self.submission_id}"
+
+
+class SubscriptionStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting confirmation"
+    CONFIRMED = "confirmed", "Subscribed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class Subscription(models.Model):
+    """A newsletter subscription: double opt-in, active only once the emailed link is followed."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="subscriptions", verbose_name="contact"
+    )
+    cta = models.ForeignKey(
+        CallToAction,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name="newsletter",
+    )
+    status = models.CharField(
+        "status",
+        max_length=16,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.PENDING,
+    )
+    requested_at = models.DateTimeField("requested", default=timezone.now)
+    confirmed_at = models.DateTimeField("confirmed", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "newsletter subscription"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "cta"], name="subscription_once_per_list")
+        ]
+
+    def __str__(self):
+        return f"Subscription #{self.pk}"
+
+
+class BlockedEmailDomain(models.Model):
+    """Disposable or throwaway email domains: submissions from them are quarantined."""
+
+    domain = models.CharField(
+        "domain",
+        max_length=253,
+        unique=True,
+        help_text="Lower case, without '@', e.g. 'mailinator.com'. Subdomains are covered too.",
+    )
+    note = models.CharField("note", max_length=200, blank=True)
+
+    panels = [FieldPanel("domain"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = "blocked email domain"
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=models.functions.Lower("domain")),
+                name="blocked_domain_lower_case",
+                violation_error_message="Write the domain in lower case.",
+            )
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+@register_setting(icon="mail")
+class LeadSettings(BaseGenericSetting):
+    """Where lead notifications go, and the optional CRM webhook."""
+
+    sales_inbox = models.EmailField(
+        "sales inbox",
+        blank=True,
+        help_text="Gets notifications for CTAs without an owner, e.g. 'sales@example.com'. "
+        "Defaults to the LEADS_NOTIFY_EMAIL environment variable.",
+    )
+    webhook_url = models.URLField(
+        "CRM webhook URL",
+        blank=True,
+        help_text="Each accepted lead is POSTed here as JSON, e.g. "
+        "'https://crm.example.com/hooks/leadsite'. Leave blank to send none.",
+    )
+    webhook_secret = models.CharField(
+        "webhook secret",
+        max_length=128,
+        blank=True,
+        help_text="Signs each webhook: header X-LeadSite-Signature is "
+        "'sha256=' + HMAC-SHA256(secret, body) in hex.",
+    )
+
+    panels = [
+        FieldPanel("sales_inbox"),
+        MultiFieldPanel([FieldPanel("webhook_url"), FieldPanel("webhook_secret")], "CRM"),
+    ]
+
+    class Meta:
+        verbose_name = "lead settings"
+
+    def notify_address(self) -> str:
+        return self.sales_inbox or settings.LEADS_NOTIFY_EMAIL

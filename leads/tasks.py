@@ -1,0 +1,85 @@
+"""Background follow-up of submissions, on django-tasks.
+
+In production the queue is django-tasks-db: enqueueing writes a row in the same transaction as
+the submission. In development and tests the immediate backend runs the task right after the
+commit. Either way the `Delivery` row is the source of truth: a task that never ran (queue
+down, worker killed) is picked up again by `manage.py redrive_deliveries`.
+"""
+
+import logging
+
+from django.db import transaction
+from django_tasks import task, task_backends
+
+from . import services
+from .emails import send_confirmation, send_notification, send_opt_in
+from .models import DeliveryKind
+from .webhooks import send_webhook
+
+logger = logging.getLogger(__name__)
+
+SENDERS = {
+    DeliveryKind.NOTIFICATION: send_notification,
+    DeliveryKind.CONFIRMATION: send_confirmation,
+    DeliveryKind.OPT_IN: send_opt_in,
+    DeliveryKind.WEBHOOK: send_webhook,
+}
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    """One attempt at one delivery; on failure, schedule the next with backoff."""
+    return delivery_attempt(delivery_id)
+
+
+def delivery_attempt(delivery_id: int) -> str:
+    delivery = services.delivery_claim(delivery_id)
+    if delivery is None:
+        return "not due"
+    try:
+        skipped_because = SENDERS[delivery.kind](delivery.submission)
+    except Exception as error:
+        retry_at = services.delivery_failed(delivery, error)
+        logger.warning(
+            "Delivery %s (%s) failed on attempt %s: %s",
+            delivery.pk,
+            delivery.kind,
+            delivery.attempts,
+            delivery.last_error,
+        )
+        if retry_at is not None and backend_defers():
+            enqueue(delivery.pk, run_after=retry_at)
+        return "failed"
+    services.delivery_succeeded(delivery, skipped_because=skipped_because or "")
+    return "skipped" if skipped_because else "sent"
+
+
+def backend_defers() -> bool:
+    return task_backends[deliver.backend].supports_defer
+
+
+def enqueue_is_transactional() -> bool:
+    """Does enqueueing write to our own database, so that it commits with the submission?"""
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends[deliver.backend], DatabaseBackend)
+
+
+def enqueue(delivery_id: int, run_after=None) -> None:
+    """Hand a delivery to the queue. A queue failure is logged, not raised: the Delivery row
+    stays pending and `redrive_deliveries` picks it up."""
+    try:
+        (deliver.using(run_after=run_after) if run_after else deliver).enqueue(delivery_id)
+    except Exception as error:
+        logger.error("Could not enqueue delivery %s: %s", delivery_id, type(error).__name__)
+
+
+def enqueue_deliveries(deliveries) -> None:
+    """Enqueue within the current transaction if the queue is in the database, else after it
+    commits (an in-process backend must not send mail for a lead that might roll back)."""
+    ids = [delivery.pk for delivery in deliveries]
+    if enqueue_is_transactional():
+        for delivery_id in ids:
+            deliver.enqueue(delivery_id)
+    else:
+        transaction.on_commit(lambda: [enqueue(delivery_id) for delivery_id in ids])

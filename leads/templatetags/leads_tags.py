@@ -1,0 +1,27 @@
+from django import template
+from django.template.loader import render_to_string
+
+from leads.forms import form_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def lead_form(context, cta, page=None, form=None):
+    """The CTA's form: a fresh one (new render token) unless one with errors is given."""
+    form = form or form_for(cta, page=page)
+    return render_to_string(
+        "leads/form.html", {"cta": cta, "form": form}, getattr(context, "request", None)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cta_box(context, cta, page=None):
+    """A call to action, for the page being rendered (recorded with each submission)."""
+    if cta is None:
+        return ""
+    return render_to_string(
+        "leads/cta.html",
+        {"cta": cta, "page": page, "form": None},
+        getattr(context, "request", None),
+    )

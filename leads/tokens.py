@@ -1,0 +1,78 @@
+"""Signed, expiring tokens: in rendered forms, and in the links we send to leads.
+
+Nothing here is a per-visitor secret: a form token is the same for everyone who gets the same
+cached page, which is what keeps article pages cacheable. Links carry signed ids, never
+personal data.
+"""
+
+import base64
+import os
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+
+FORM_SALT = "leads.form"
+LINK_SALTS = {
+    "thanks": "leads.thanks",
+    "download": "leads.download",
+    "opt_in": "leads.opt-in",
+    "unsubscribe": "leads.unsubscribe",
+}
+OPT_IN_MAX_AGE = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """What a posted form token says: which CTA and render it came from, and when."""
+
+    cta_id: int
+    nonce: str
+    issued_at: float
+    valid: bool  # signature intact and for this CTA
+    expired: bool
+
+    def age(self, now: float | None = None) -> float:
+        return (now or time.time()) - self.issued_at
+
+
+def form_token(cta_id: int, *, issued_at: float | None = None) -> str:
+    """A token for one render of a CTA form: which CTA, a random nonce, the render time."""
+    nonce = base64.urlsafe_b64encode(os.urandom(9)).decode()
+    issued_at = time.time() if issued_at is None else issued_at
+    return signing.dumps([cta_id, nonce, round(issued_at, 1)], salt=FORM_SALT, compress=False)
+
+
+def read_form_token(token: str, cta_id: int) -> FormToken:
+    """Read a posted token; a forged or foreign one comes back with `valid=False`."""
+    try:
+        signed_cta, nonce, issued_at = signing.loads(token, salt=FORM_SALT)
+        issued_at = float(issued_at)
+    except (signing.BadSignature, ValueError, TypeError):
+        return FormToken(cta_id, "", 0.0, valid=False, expired=False)
+    max_age = settings.LEAD_FORM_MAX_AGE_HOURS * 3600
+    return FormToken(
+        cta_id=cta_id,
+        nonce=str(nonce),
+        issued_at=issued_at,
+        valid=signed_cta == cta_id,
+        expired=time.time() - issued_at > max_age,
+    )
+
+
+def link_token(purpose: str, object_id: int) -> str:
+    return signing.TimestampSigner(salt=LINK_SALTS[purpose]).sign(str(object_id))
+
+
+def read_link_token(purpose: str, token: str, *, max_age: float | None) -> int | None:
+    """The id a link token was signed for, or None if it is forged or expired."""
+    try:
+        value = signing.TimestampSigner(salt=LINK_SALTS[purpose]).unsign(token, max_age=max_age)
+        return int(value)
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def download_max_age() -> int:
+    return settings.LEAD_DOWNLOAD_LINK_DAYS * 24 * 3600

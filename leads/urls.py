@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "leads"
+
+urlpatterns = [
+    path("cta/<int:cta_id>/", views.cta_page, name="cta"),
+    path("cta/<int:cta_id>/submit/", views.submit, name="submit"),
+    path("thanks/<str:token>/", views.thanks, name="thanks"),
+    path("download/<str:token>/", views.download, name="download"),
+    path("subscribe/confirm/<str:token>/", views.opt_in, name="opt_in"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,211 @@
+"""Public lead views: thin, each a form, a service call and a response.
+
+The submit view is exempt from Django's CSRF cookie on purpose: article pages are cached and
+shared between visitors, so they cannot carry a per-visitor secret. Cross-site posting is
+refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the idempotency key.
+"""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from . import services
+from .attribution import Attribution
+from .forms import form_for
+from .models import CallToAction, Contact, CTAKind, Submission, Subscription
+from .origin import origin_refused
+from .spam import rate_limited, spam_reasons
+from .tokens import download_max_age, form_token, link_token, read_form_token, read_link_token
+
+FETCH_HEADER = "X-Requested-With"
+
+
+def is_fetch(request) -> bool:
+    """Posted by leads.js, which wants the new CTA content, not a page."""
+    return request.headers.get(FETCH_HEADER) == "leadsite"
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def cta_response(request, cta, *, form=None, status=200, message=""):
+    """The CTA again, with errors: a fragment for leads.js, or a page of its own."""
+    context = {"cta": cta, "form": form, "message": message, "page": None}
+    template = "leads/cta_fragment.html" if is_fetch(request) else "leads/cta_page.html"
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def cta_page(request, cta_id):
+    """A CTA on a page of its own: where the form comes back with errors without JavaScript."""
+    cta = get_object_or_404(CallToAction.objects.with_document(), pk=cta_id)
+    return cta_response(request, cta)
+
+
+@csrf_exempt
+@require_POST
+def submit(request, cta_id):
+    cta = get_object_or_404(CallToAction.objects.with_document(), pk=cta_id)
+    if origin_refused(request):
+        return cta_response(
+            request,
+            cta,
+            status=403,
+            message="This form can only be sent from this site. Please open the page and send "
+            "it from there.",
+        )
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.LEAD_MAX_BODY_BYTES:
+        return cta_response(
+            request, cta, status=413, message="That was more than this form can take."
+        )
+    try:
+        data = request.POST
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
+        return cta_response(
+            request, cta, status=400, message="The form arrived damaged. Please send it again."
+        )
+    form = form_for(cta, data=data)
+    if not form.is_valid():
+        return cta_response(request, cta, form=form, status=400)
+    token = read_form_token(form.cleaned_data["token"], cta.pk)
+    if token.valid and token.expired:
+        fresh = data.copy()
+        fresh["token"] = form_token(cta.pk)
+        form = form_for(cta, data=fresh)
+        form.is_valid()
+        form.add_error(
+            None, "This form was open for a long time. Please check your answers and send it again."
+        )
+        return cta_response(request, cta, form=form, status=400)
+    email = form.cleaned_data["email"]
+    if rate_limited(ip=client_ip(request), email=email):
+        form.add_error(
+            None,
+            "We have received many requests from you in a short time. Please try again in an "
+            "hour; your answers are still here.",
+        )
+        return cta_response(request, cta, form=form, status=429)
+    page_id = form.cleaned_data.get("page")
+    page = Page.objects.filter(pk=page_id).only("title").first() if page_id else None
+    try:
+        result = services.submission_capture(
+            cta=cta,
+            answers=form.answers,
+            consent_given=form.cleaned_data.get("consent", True),
+            consent_version=form.cleaned_data["consent_version"],
+            page=page,
+            attribution=Attribution.from_request(
+                request,
+                first_landing=form.cleaned_data["first_landing"],
+                first_referrer=form.cleaned_data["first_referrer"],
+            ),
+            nonce=token.nonce,
+            spam_reasons=spam_reasons(
+                data=form.cleaned_data, token=token, honeypot=form.cleaned_data["website"]
+            ),
+        )
+    except services.WebinarFull:
+        return cta_response(request, cta, status=409, message=full_message(cta))
+    thanks_token = link_token("thanks", result.submission.pk)
+    if is_fetch(request):
+        return thanks_response(request, result.submission, "leads/thanks_fragment.html")
+    return HttpResponseRedirect(reverse("leads:thanks", args=[thanks_token]), status=303)
+
+
+def full_message(cta) -> str:
+    if cta.is_past:
+        return "This webinar has already taken place. Recordings are announced in our newsletter."
+    return "Sorry, this webinar is full: every seat has been taken."
+
+
+def thanks_response(request, submission, template):
+    cta = submission.cta
+    download = None
+    if (
+        submission.cta_kind == CTAKind.DOWNLOAD
+        and not submission.is_quarantined
+        and cta is not None
+        and cta.document is not None
+    ):
+        download = {
+            "url": reverse("leads:download", args=[link_token("download", submission.pk)]),
+            "title": cta.document.title,
+        }
+    context = {"submission": submission, "cta": cta, "download": download, "page": None}
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def submission_from_link(purpose, token, *, max_age):
+    submission_id = read_link_token(purpose, token, max_age=max_age)
+    if submission_id is None:
+        raise Http404("This link has expired or is not valid.")
+    return get_object_or_404(Submission.objects.select_related("cta__document"), pk=submission_id)
+
+
+@never_cache
+def thanks(request, token):
+    submission = submission_from_link("thanks", token, max_age=download_max_age())
+    return thanks_response(request, submission, "leads/thanks_page.html")
+
+
+@never_cache
+def download(request, token):
+    """The gated file, for the submission the signed link was made for."""
+    submission = submission_from_link("download", token, max_age=download_max_age())
+    document = submission.cta.document if submission.cta else None
+    if submission.is_quarantined or document is None:
+        raise Http404("This link has expired or is not valid.")
+    services.download_record(submission=submission)
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def opt_in(request, token):
+    """Confirm a newsletter subscription. GET asks (mail scanners follow links); POST confirms."""
+    subscription_id = read_link_token("opt_in", token, max_age=30 * 24 * 3600)
+    if subscription_id is None:
+        raise Http404("This confirmation link has expired or is not valid.")
+    subscription = get_object_or_404(Subscription.objects.select_related("cta"), pk=subscription_id)
+    if request.method == "POST":
+        if origin_refused(request):
+            return render(request, "leads/refused.html", status=403)
+        subscription = services.subscription_confirm(subscription=subscription)
+    return render(request, "leads/opt_in.html", {"subscription": subscription, "page": None})
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Unsubscribe from every email. POST (a button, or RFC 8058 one-click) does it."""
+    contact_id = read_link_token("unsubscribe", token, max_age=None)
+    if contact_id is None:
+        raise Http404("This unsubscribe link is not valid.")
+    contact = get_object_or_404(Contact, pk=contact_id)
+    done = False
+    if request.method == "POST":
+        if origin_refused(request):
+            return render(request, "leads/refused.html", status=403)
+        services.contact_unsubscribe(contact=contact)
+        done = True
+    return render(request, "leads/unsubscribe.html", {"done": done, "page": None})
