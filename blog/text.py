@@ -35,6 +35,10 @@ def anchor_headings(markup: str) -> tuple[str, list[Heading]]:
 
     def replace(match: re.Match) -> str:
         level, attrs, inner = int(match.group(1)), match.group(2), match.group(3)
+        if _ID_ATTR.search(attrs):
+            # A component's own heading (a CTA box is labelled by its id): not a section of
+            # the article, and its id must survive. Authored headings never carry an id.
+            return match.group(0)
         text = " ".join(plain_text(inner).split())
         base = slugify(text)[:60].strip("-") or "section"
         anchor, n = base, 2
@@ -42,7 +46,6 @@ def anchor_headings(markup: str) -> tuple[str, list[Heading]]:
             anchor, n = f"{base}-{n}", n + 1
         used.add(anchor)
         headings.append(Heading(level=level, text=text, anchor=anchor))
-        attrs = _ID_ATTR.sub("", attrs)
         return f'<h{level}{attrs} id="{anchor}">{inner}</h{level}>'
 
     return _HEADING.sub(replace, markup), headings

@@ -95,8 +95,11 @@ class LeadForm(forms.Form):
     page = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     consent_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
     # First touch of the visit, filled in by leads.js from sessionStorage (never a cookie).
-    first_landing = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
-    first_referrer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+    # No max_length: an overlong URL is clipped in clean(), not refused (sessionStorage would
+    # post it again after every reload, so the reader could never send the form). The body
+    # size limit (LEAD_MAX_BODY_BYTES) bounds it.
+    first_landing = forms.CharField(widget=forms.HiddenInput, required=False)
+    first_referrer = forms.CharField(widget=forms.HiddenInput, required=False)
 
     answer_fields: tuple[str, ...] = ()
     asks_consent = False
@@ -131,7 +134,8 @@ class LeadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.is_bound and any(len(self.data.getlist(name)) > 1 for name in self.fields):
+        getlist = getattr(self.data, "getlist", None)
+        if getlist and any(len(getlist(name)) > 1 for name in self.fields):
             raise forms.ValidationError(
                 "The form arrived with a field repeated. Please check it and send it again.",
                 code="repeated",

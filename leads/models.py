@@ -10,12 +10,15 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
+
+from . import memo
 
 
 class CTAKind(models.TextChoices):
@@ -41,6 +44,11 @@ DEFAULT_CONSENT_TEXT = (
 class CallToActionQuerySet(models.QuerySet):
     def with_document(self):
         return self.select_related("document")
+
+    def for_submission(self, pk):
+        """The CTA a form posts to, or None. Read from the database at most every 30 s per
+        process: every lead needs it, and an edit applies at once in the saving process."""
+        return memo.ctas.get(pk, lambda: self.with_document().filter(pk=pk).first())
 
 
 class CallToAction(PreviewableMixin, index.Indexed, models.Model):
@@ -436,6 +444,38 @@ class Submission(models.Model):
     def consent_text(self) -> str:
         return self.consent.text if self.consent else ""
 
+    # Read in the admin's inspect view (`get_<field>_display`), shown escaped as plain text.
+
+    def get_answers_display(self) -> str:
+        return "; ".join(
+            f"{name.replace('_', ' ')}: {value}" for name, value in self.answers.items()
+        )
+
+    def get_first_touch_display(self) -> str:
+        return "; ".join(f"{key}: {value}" for key, value in self.first_touch.items() if value)
+
+    def get_spam_reasons_display(self) -> str:
+        return ", ".join(self.spam_reasons) or "-"
+
+    def get_follow_up_display(self) -> str:
+        """Each email or webhook with its status, attempts and last error."""
+        lines = []
+        for delivery in self.deliveries.all():
+            line = f"{delivery.get_kind_display()}: {delivery.get_status_display().lower()}"
+            details = [f"{delivery.attempts} attempt{'s' if delivery.attempts != 1 else ''}"]
+            if delivery.last_error:
+                details.append(delivery.last_error)
+            lines.append(f"{line} ({', '.join(details)})")
+        return "; ".join(lines) or "none (quarantined submissions send nothing)"
+
+    follow_up = property(get_follow_up_display)
+
+    def get_downloads_display(self) -> str:
+        times = [event.downloaded_at.strftime("%Y-%m-%d %H:%M") for event in self.downloads.all()]
+        return ", ".join(times) or "-"
+
+    downloaded = property(get_downloads_display)
+
 
 class DeliveryKind(models.TextChoices):
     NOTIFICATION = "notification", "Staff notification"
@@ -635,3 +675,19 @@ class LeadSettings(BaseGenericSetting):
 
     def notify_address(self) -> str:
         return self.sales_inbox or settings.LEADS_NOTIFY_EMAIL
+
+    @classmethod
+    def current(cls) -> "LeadSettings":
+        """The settings, read from the database at most every 30 s per process: every lead
+        asks whether a webhook is set."""
+        return memo.lead_settings.get("current", cls.load)
+
+
+# Staff edits apply at once in the process that saves them (and within the TTL elsewhere).
+for _model, _memo in (
+    (LeadSettings, memo.lead_settings),
+    (BlockedEmailDomain, memo.blocked_domains),
+    (CallToAction, memo.ctas),
+):
+    post_save.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-save")
+    post_delete.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-del")

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from . import memo
 from .attribution import Attribution
 from .models import (
     STUCK_AFTER,
@@ -89,10 +90,9 @@ def submission_capture(
     Raises WebinarFull when a webinar has no seat left.
     """
     key = idempotency_key(cta_id=cta.pk, nonce=nonce, answers=answers)
-    existing = Submission.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return CaptureResult(existing, created=False)
+    # Reads first, outside the transaction: on SQLite the transaction holds the one write lock.
     consent = consent_text_for(cta, consent_version)
+    send_webhook = bool(LeadSettings.current().webhook_url)
     now = timezone.now()
     submission = Submission(
         email=answers["email"],
@@ -112,17 +112,26 @@ def submission_capture(
     if spam_reasons:
         submission.status = Status.SPAM
         submission.spam_reasons = spam_reasons
+    # Field validation only: the database enforces the unique key and the constraints, and
+    # asking it first would cost a query each. Attribution URLs are browser-supplied and
+    # already clipped to http(s) by attribution.py; URLValidator would turn e.g. a referrer on
+    # an intranet host ("http://wiki/") into a 500, and losing the lead over it is worse.
+    submission.full_clean(
+        exclude=["contact", "page", "cta", "consent", "referrer", "landing_page"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():
             if not spam_reasons and cta.kind == CTAKind.WEBINAR:
                 reserve_seat(cta)
             if not spam_reasons:
                 submission.contact = contact_upsert(answers)
-            submission.full_clean(exclude=["contact", "page", "cta", "consent"])
             submission.save()
-            deliveries = [] if spam_reasons else follow_up_create(submission)
+            deliveries = [] if spam_reasons else follow_up_create(submission, send_webhook)
     except IntegrityError:
-        # The same submission, committed by a concurrent request (a double click).
+        # Already stored: a double click, a refresh of the POST or a replay (possibly by a
+        # concurrent request). The unique key rolled this attempt back whole.
         existing = Submission.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
@@ -137,8 +146,10 @@ def consent_text_for(cta: CallToAction, version: str) -> ConsentText:
     kept by version, so the one the form carried is found. Unknown versions fall back to the
     current text.
     """
-    if version:
-        known = ConsentText.objects.filter(version=version).first()
+    for candidate in filter(None, (version, cta.consent_version)):
+        known = memo.consent_texts.get(
+            candidate, lambda v=candidate: ConsentText.objects.filter(version=v).first()
+        )
         if known is not None:
             return known
     consent, _ = ConsentText.objects.get_or_create(
@@ -161,23 +172,24 @@ def reserve_seat(cta: CallToAction) -> None:
 
 
 def contact_upsert(answers: dict) -> Contact:
-    """The contact for this email (created if new), with the details given last."""
-    email = normalise_email(answers["email"])
+    """The contact for this email, created if new, with the details given last.
+
+    One INSERT ... ON CONFLICT (email) DO UPDATE: atomic under any concurrency (one contact
+    per person), no savepoint, and only the details given now are overwritten, so an empty
+    answer never erases a known value. The returned object carries the id and what was given.
+    """
     details = {name: answers[name] for name in CONTACT_FIELDS if answers.get(name)}
-    with transaction.atomic():
-        contact, created = Contact.objects.get_or_create(email=email, defaults=details)
-    if not created:
-        changed = {
-            name: value for name, value in details.items() if getattr(contact, name) != value
-        }
-        if changed:
-            Contact.objects.filter(pk=contact.pk).update(**changed, updated_at=timezone.now())
-            for name, value in changed.items():
-                setattr(contact, name, value)
+    contact = Contact(email=normalise_email(answers["email"]), **details)
+    Contact.objects.bulk_create(
+        [contact],
+        update_conflicts=True,
+        unique_fields=["email"],
+        update_fields=[*details, "updated_at"],
+    )
     return contact
 
 
-def follow_up_create(submission: Submission) -> list[Delivery]:
+def follow_up_create(submission: Submission, send_webhook: bool | None = None) -> list[Delivery]:
     """The side effects of an accepted submission, written now and run by the task queue."""
     kinds = [DeliveryKind.NOTIFICATION]
     if submission.cta_kind == CTAKind.NEWSLETTER:
@@ -186,7 +198,9 @@ def follow_up_create(submission: Submission) -> list[Delivery]:
             kinds.append(DeliveryKind.OPT_IN)
     else:
         kinds.append(DeliveryKind.CONFIRMATION)
-    if LeadSettings.load().webhook_url:
+    if send_webhook is None:
+        send_webhook = bool(LeadSettings.current().webhook_url)
+    if send_webhook:
         kinds.append(DeliveryKind.WEBHOOK)
     deliveries = Delivery.objects.bulk_create(
         [Delivery(submission=submission, kind=kind) for kind in kinds]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from . import memo
 from .models import BlockedEmailDomain
 from .tokens import FormToken
 
@@ -55,7 +56,10 @@ def is_disposable(email: str) -> bool:
         return False
     labels = domain.split(".")
     candidates = {".".join(labels[i:]) for i in range(len(labels) - 1)}
-    return BlockedEmailDomain.objects.filter(domain__in=candidates).exists()
+    blocked = memo.blocked_domains.get(
+        "all", lambda: frozenset(BlockedEmailDomain.objects.values_list("domain", flat=True))
+    )
+    return not blocked.isdisjoint(candidates)
 
 
 # Rate limits ------------------------------------------------------------------------------

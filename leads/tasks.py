@@ -32,6 +32,13 @@ def deliver(delivery_id: int) -> str:
     return delivery_attempt(delivery_id)
 
 
+@task()
+def deliver_follow_up(delivery_ids: list[int]) -> dict[str, str]:
+    """The first attempt at each delivery of one submission: one task (one queue row) per lead.
+    A delivery that fails is retried on its own, through `deliver`."""
+    return {str(delivery_id): delivery_attempt(delivery_id) for delivery_id in delivery_ids}
+
+
 def delivery_attempt(delivery_id: int) -> str:
     delivery = services.delivery_claim(delivery_id)
     if delivery is None:
@@ -48,7 +55,7 @@ def delivery_attempt(delivery_id: int) -> str:
             delivery.last_error,
         )
         if retry_at is not None and backend_defers():
-            enqueue(delivery.pk, run_after=retry_at)
+            enqueue(deliver, delivery.pk, run_after=retry_at)
         return "failed"
     services.delivery_succeeded(delivery, skipped_because=skipped_because or "")
     return "skipped" if skipped_because else "sent"
@@ -65,21 +72,28 @@ def enqueue_is_transactional() -> bool:
     return isinstance(task_backends[deliver.backend], DatabaseBackend)
 
 
-def enqueue(delivery_id: int, run_after=None) -> None:
-    """Hand a delivery to the queue. A queue failure is logged, not raised: the Delivery row
-    stays pending and `redrive_deliveries` picks it up."""
+def enqueue(task_, *args, run_after=None) -> None:
+    """Hand deliveries to the queue. A queue failure is logged, not raised: the Delivery rows
+    stay pending and `redrive_deliveries` picks them up."""
     try:
-        (deliver.using(run_after=run_after) if run_after else deliver).enqueue(delivery_id)
+        (task_.using(run_after=run_after) if run_after else task_).enqueue(*args)
     except Exception as error:
-        logger.error("Could not enqueue delivery %s: %s", delivery_id, type(error).__name__)
+        logger.error("Could not enqueue %s%s: %s", task_.name, args, type(error).__name__)
 
 
 def enqueue_deliveries(deliveries) -> None:
     """Enqueue within the current transaction if the queue is in the database, else after it
     commits (an in-process backend must not send mail for a lead that might roll back)."""
     ids = [delivery.pk for delivery in deliveries]
+    if not ids:
+        return
     if enqueue_is_transactional():
-        for delivery_id in ids:
-            deliver.enqueue(delivery_id)
+        # In a savepoint: a failed queue write must not abort the lead's transaction; the
+        # deliveries then stay pending for redrive_deliveries.
+        try:
+            with transaction.atomic():
+                deliver_follow_up.enqueue(ids)
+        except Exception as error:
+            logger.error("Could not enqueue follow-up %s: %s", ids, type(error).__name__)
     else:
-        transaction.on_commit(lambda: [enqueue(delivery_id) for delivery_id in ids])
+        transaction.on_commit(lambda: enqueue(deliver_follow_up, ids))

@@ -6,6 +6,7 @@ personal data.
 """
 
 import base64
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -41,7 +42,10 @@ def form_token(cta_id: int, *, issued_at: float | None = None) -> str:
     """A token for one render of a CTA form: which CTA, a random nonce, the render time."""
     nonce = base64.urlsafe_b64encode(os.urandom(9)).decode()
     issued_at = time.time() if issued_at is None else issued_at
-    return signing.dumps([cta_id, nonce, round(issued_at, 1)], salt=FORM_SALT, compress=False)
+    # Rounded down, never up: a render time in the future would make a form posted at once
+    # look younger than 0 s, and LEAD_FORM_MIN_SECONDS=0 would not turn the time trap off.
+    issued_at = math.floor(issued_at * 10) / 10
+    return signing.dumps([cta_id, nonce, issued_at], salt=FORM_SALT, compress=False)
 
 
 def read_form_token(token: str, cta_id: int) -> FormToken:

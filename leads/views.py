@@ -37,6 +37,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def declared_length(request) -> int | None:
+    """The body size the client declared, or None if the header is malformed (Django's own
+    request.body would raise ValueError on it: a 500)."""
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def cta_response(request, cta, *, form=None, status=200, message=""):
     """The CTA again, with errors: a fragment for leads.js, or a page of its own."""
     context = {"cta": cta, "form": form, "message": message, "page": None}
@@ -56,7 +63,9 @@ def cta_page(request, cta_id):
 @csrf_exempt
 @require_POST
 def submit(request, cta_id):
-    cta = get_object_or_404(CallToAction.objects.with_document(), pk=cta_id)
+    cta = CallToAction.objects.for_submission(cta_id)
+    if cta is None:
+        raise Http404("No such call to action.")
     if origin_refused(request):
         return cta_response(
             request,
@@ -65,7 +74,12 @@ def submit(request, cta_id):
             message="This form can only be sent from this site. Please open the page and send "
             "it from there.",
         )
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.LEAD_MAX_BODY_BYTES:
+    length = declared_length(request)
+    if length is None:
+        return cta_response(
+            request, cta, status=400, message="The form arrived damaged. Please send it again."
+        )
+    if length > settings.LEAD_MAX_BODY_BYTES:
         return cta_response(
             request, cta, status=413, message="That was more than this form can take."
         )
@@ -142,7 +156,13 @@ def thanks_response(request, submission, template):
             "url": reverse("leads:download", args=[link_token("download", submission.pk)]),
             "title": cta.document.title,
         }
-    context = {"submission": submission, "cta": cta, "download": download, "page": None}
+    context = {
+        "submission": submission,
+        "cta": cta,
+        "download": download,
+        "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
+        "page": None,
+    }
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"

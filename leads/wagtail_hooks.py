@@ -70,6 +70,10 @@ class SubmissionViewSet(ModelViewSet):
     url_prefix = "leads/submissions"
     name = "leads_submission"
     inspect_view_enabled = True
+    # Submissions are records, not content: tracking them would enqueue a reference-index task
+    # with every lead (a queue outage would then cost the lead) and list each one as a "usage"
+    # of its CTA and page.
+    add_to_reference_index = False
     list_display = [
         "__str__",
         "cta_kind",
@@ -103,6 +107,8 @@ class SubmissionViewSet(ModelViewSet):
         "landing_page",
         "first_touch",
         "received_at",
+        "follow_up",
+        "downloaded",
     ]
 
 

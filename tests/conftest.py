@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 
 from blog.site_tree import ensure_site_tree
+from leads.memo import Memo
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +14,7 @@ def empty_caches():
     """
     for cache in caches.all():
         cache.clear()
+    Memo.clear_all()  # the capture path's per-process memos hold rows of earlier tests
 
 
 @pytest.fixture

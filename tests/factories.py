@@ -59,3 +59,107 @@ def make_article(
         article.unpublish()
     article.refresh_from_db()
     return article
+
+
+def make_document(title="Test whitepaper", content=b"%PDF-1.4\n% test document\n", **fields):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document(title=title, **fields)
+    document.file.save(f"test-{next(_counter)}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def make_cta(kind="quote", **fields):
+    """A call to action of the given kind, with what that kind requires."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from leads import services
+    from leads.models import CallToAction
+
+    n = next(_counter)
+    defaults = {"title": f"CTA {n}", "headline": f"Offer {n}"}
+    if kind == "download" and "document" not in fields:
+        defaults["document"] = make_document()
+    if kind == "webinar":
+        defaults["event_starts_at"] = timezone.now() + dt.timedelta(days=14)
+        defaults["seat_limit"] = 50
+    cta = CallToAction(kind=kind, **(defaults | fields))
+    cta.full_clean()
+    cta.save()
+    services.consent_text_record(cta)
+    return cta
+
+
+# Answers a person would give, per CTA kind.
+ANSWERS = {
+    "download": {"name": "Ana Lima", "email": "ana@acme.example", "consent": "on"},
+    "quote": {
+        "name": "Ana Lima",
+        "email": "ana@acme.example",
+        "company": "Acme",
+        "phone": "+44 20 7946 0000",
+        "budget": "5k-20k",
+        "timeline": "quarter",
+        "message": "We need a quote for lead capture on our blog.",
+    },
+    "newsletter": {"email": "ana@acme.example", "consent": "on"},
+    "webinar": {"name": "Ana Lima", "email": "ana@acme.example", "company": "Acme"},
+}
+
+
+def lead_form_data(cta, *, page=None, age_seconds=60, **answers):
+    """POST data for a CTA's form as a person sends it: a form token rendered `age_seconds`
+    ago (older than the time trap), the consent version shown, an empty honeypot."""
+    import time
+
+    from leads.tokens import form_token
+
+    data = {
+        "token": form_token(cta.pk, issued_at=time.time() - age_seconds),
+        "page": page.pk if page else "",
+        "consent_version": cta.consent_version,
+        "website": "",
+        "first_landing": "",
+        "first_referrer": "",
+    }
+    return data | ANSWERS[cta.kind] | answers
+
+
+def capture_lead(cta, *, nonce="render-1", spam_reasons=(), **answers):
+    """What the submit view does with a valid form: the service call, without a request."""
+    from leads import services
+    from leads.attribution import Attribution, Touch
+
+    given = ANSWERS[cta.kind] | answers
+    given.pop("consent", None)
+    return services.submission_capture(
+        cta=cta,
+        answers=given,
+        consent_given=True,
+        consent_version=cta.consent_version,
+        attribution=Attribution(first=Touch(), last=Touch()),
+        nonce=nonce,
+        spam_reasons=list(spam_reasons),
+    )
+
+
+def cta_admin_form(**fields):
+    """What the CTA editor in the admin posts (a quote CTA unless told otherwise)."""
+    return {
+        "kind": "quote",
+        "title": "Quote: onboarding",
+        "headline": "Get a quote for onboarding",
+        "text": "",
+        "button_label": "",
+        "consent_text": "",
+        "thank_you_message": "Thanks!",
+        "confirmation_email_text": "",
+        "owner": "",
+        "document": "",
+        "event_starts_at": "",
+        "seat_limit": "",
+    } | fields

@@ -60,3 +60,14 @@ def test_database_comes_from_database_url():
         timeout=60,
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "leadsite", "db.internal"]
+
+
+def test_a_misspelt_lead_rate_limit_stops_the_boot():
+    result = boot_production(**PRODUCTION_ENV, LEAD_RATE_LIMITS="ip=30 per hour")
+    assert result.returncode != 0
+    assert "LEAD_RATE_LIMITS: cannot read 'ip=30 per hour'" in result.stderr
+
+
+def test_lead_rate_limits_can_be_switched_off():
+    result = boot_production(**PRODUCTION_ENV, LEAD_RATE_LIMITS="off")
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,42 @@
+"""Per-process memos for the few rows the capture path reads on every lead.
+
+Each saves a query per submission. Rows that never change (consent texts) are kept long;
+settings that staff edit are kept seconds and forgotten at once in the process that saves
+them (other processes follow within the TTL).
+"""
+
+import time
+
+
+class Memo:
+    _all: list["Memo"] = []
+
+    def __init__(self, ttl_seconds: float):
+        self.ttl = ttl_seconds
+        self.store: dict = {}
+        Memo._all.append(self)
+
+    def get(self, key, load):
+        """The memoised value for key, or load() it (None is not memoised)."""
+        now = time.monotonic()
+        hit = self.store.get(key)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        value = load()
+        if value is not None:
+            self.store[key] = (value, now + self.ttl)
+        return value
+
+    def clear(self, *args, **kwargs):  # also a signal receiver
+        self.store.clear()
+
+    @classmethod
+    def clear_all(cls):
+        for memo in cls._all:
+            memo.clear()
+
+
+consent_texts = Memo(ttl_seconds=3600)
+ctas = Memo(ttl_seconds=30)
+lead_settings = Memo(ttl_seconds=30)
+blocked_domains = Memo(ttl_seconds=30)

@@ -1,0 +1,173 @@
+"""Where readers meet CTAs: in an article body, after it, by topic, on the home page, in the
+admin preview, and on the demo site."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from taggit.models import Tag
+from wagtail.documents.models import Document
+from wagtail.models import Page, Revision
+
+from blog.models import ArticlePage
+from leads.models import CallToAction, CTAKind, TopicCTA
+from tests.factories import cta_admin_form, make_article, make_cta
+
+pytestmark = pytest.mark.django_db
+
+
+def html_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def forms_for(page_html, cta):
+    """How many forms for this CTA the page shows."""
+    return page_html.count(f'action="/leads/cta/{cta.pk}/submit/"')
+
+
+def page_field(page_html, cta):
+    """The value of the hidden `page` field in this CTA's form ("" if none)."""
+    start = page_html.index(f'action="/leads/cta/{cta.pk}/submit/"')
+    form = page_html[start : page_html.index("</form>", start)]
+    match = re.search(r'<input type="hidden" name="page"(?: value="([^"]*)")?', form)
+    return match[1] or ""
+
+
+def test_cta_block_in_body_renders_form_recording_the_article(client, article_index):
+    cta = make_cta("download")
+    body = [("section", "<p>Before the offer.</p>"), ("cta", cta), ("section", "<p>After.</p>")]
+    article = make_article(article_index, body=body)
+    page_html = html_of(client, article.url)
+    assert forms_for(page_html, cta) == 1
+    assert page_field(page_html, cta) == str(article.pk)
+    position = page_html.index(f'action="/leads/cta/{cta.pk}/submit/"')
+    assert page_html.index("Before the offer.") < position < page_html.index("After.")
+
+
+def test_cta_block_in_body_is_labelled_by_its_headline_and_not_in_contents(client, article_index):
+    cta = make_cta("quote", headline="Want this on your site?")
+    body = [("section", "<h2>Why gate content</h2><p>Words.</p>"), ("cta", cta)]
+    page_html = html_of(client, make_article(article_index, body=body).url)
+    region = re.search(r'<section [^>]*data-lead-cta[^>]*aria-labelledby="([^"]+)"', page_html)
+    heading = re.search(rf'<h2 [^>]*id="{region[1]}"[^>]*>([^<]*)</h2>', page_html)
+    assert heading[1] == "Want this on your site?"
+    start = page_html.index('id="toc-heading"')
+    contents = page_html[start : page_html.index("</nav>", start)]
+    assert "Why gate content" in contents
+    assert "Want this on your site?" not in contents
+
+
+def test_articles_own_cta_shows_after_the_body(client, article_index):
+    cta = make_cta("quote")
+    article = make_article(article_index, body=[("section", "<p>Last words.</p>")], cta=cta)
+    page_html = html_of(client, article.url)
+    assert forms_for(page_html, cta) == 1
+    assert page_html.index("Last words.") < page_html.index(f"cta{cta.pk}-title")
+    assert page_field(page_html, cta) == str(article.pk)
+
+
+def test_article_without_cta_shows_its_topics_cta(client, article_index):
+    cta = make_cta("newsletter")
+    TopicCTA.objects.create(tag=Tag.objects.create(name="lead generation"), cta=cta)
+    article = make_article(article_index, tags=["lead generation"])
+    page_html = html_of(client, article.url)
+    assert forms_for(page_html, cta) == 1
+    assert page_field(page_html, cta) == str(article.pk)
+
+
+def test_articles_own_cta_wins_over_its_topics(client, article_index):
+    own, topic = make_cta("quote"), make_cta("newsletter")
+    TopicCTA.objects.create(tag=Tag.objects.create(name="lead generation"), cta=topic)
+    article = make_article(article_index, tags=["lead generation"], cta=own)
+    page_html = html_of(client, article.url)
+    assert (forms_for(page_html, own), forms_for(page_html, topic)) == (1, 0)
+
+
+def test_article_on_another_topic_shows_no_topic_cta(client, article_index):
+    cta = make_cta("newsletter")
+    TopicCTA.objects.create(tag=Tag.objects.create(name="lead generation"), cta=cta)
+    article = make_article(article_index, tags=["webinars"])
+    assert forms_for(html_of(client, article.url), cta) == 0
+
+
+@pytest.mark.parametrize("placement", ["own", "topic"])
+def test_cta_already_in_the_body_is_not_shown_twice(client, article_index, placement):
+    cta = make_cta("download")
+    body = [("section", "<p>Text.</p>"), ("cta", cta)]
+    if placement == "own":
+        article = make_article(article_index, body=body, cta=cta)
+    else:
+        TopicCTA.objects.create(tag=Tag.objects.create(name="gating"), cta=cta)
+        article = make_article(article_index, body=body, tags=["gating"])
+    page_html = html_of(client, article.url)
+    assert forms_for(page_html, cta) == 1
+    assert page_html.count(f'id="cta{cta.pk}-title"') == 1
+
+
+def test_home_page_shows_its_featured_cta(client, home):
+    cta = make_cta("newsletter", headline="The Qualified Lead, every other Tuesday")
+    home.featured_cta = cta
+    home.save_revision().publish()
+    page_html = html_of(client, "/")
+    assert "The Qualified Lead, every other Tuesday" in page_html
+    assert forms_for(page_html, cta) == 1
+    assert page_field(page_html, cta) == str(home.pk)
+
+
+def test_cta_preview_renders_in_the_admin(client, django_user_model):
+    cta = make_cta("quote", headline="Saved headline")
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.com", "x"))
+    url = reverse("wagtailsnippets_leads_calltoaction:preview_on_edit", args=[cta.pk])
+    edited = cta_admin_form(
+        title=cta.title,
+        headline="Headline being edited",
+        text="Supporting text in the preview.",
+    )
+    assert client.post(url, edited).json() == {"is_valid": True, "is_available": True}
+    page_html = html_of(client, url)
+    assert "Headline being edited" in page_html
+    assert "Supporting text in the preview." in page_html
+    assert forms_for(page_html, cta) == 1
+
+
+@pytest.fixture
+def demo(site_tree):
+    call_command("load_demo", stdout=io.StringIO())
+    return {cta.kind: cta for cta in CallToAction.objects.all()}
+
+
+def test_load_demo_creates_one_cta_of_each_kind(demo):
+    assert CallToAction.objects.count() == len(CTAKind)
+    assert set(demo) == set(CTAKind)
+
+
+def test_load_demo_shows_every_cta_on_some_demo_article(demo):
+    shown = set()
+    for article in ArticlePage.objects.live():
+        shown |= {block.value.pk for block in article.body if block.block_type == "cta"}
+        if article.end_cta:
+            shown.add(article.end_cta.pk)
+    assert shown == {cta.pk for cta in demo.values()}
+
+
+def test_load_demo_gates_a_real_pdf(client, demo):
+    document = demo[CTAKind.DOWNLOAD].document
+    with document.file.open("rb") as file:
+        assert file.read(5) == b"%PDF-"
+    assert client.get(document.url).status_code == 404
+
+
+def test_load_demo_twice_creates_nothing_new(demo):
+    def counts():
+        return {
+            model.__name__: model.objects.count()
+            for model in (CallToAction, TopicCTA, Document, Page, Revision)
+        }
+
+    before = counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == before

@@ -1,0 +1,205 @@
+"""The write rules in leads/services.py: the review workflow, release, contacts, idempotency."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from wagtail.models import ModelLogEntry
+
+from leads import services
+from leads.models import Contact, Delivery, Status, Submission
+from tests.factories import capture_lead, make_cta
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = [
+    (start, to)
+    for start, targets in services.TRANSITIONS.items()
+    for to in targets
+    if (start, to) != (Status.SPAM, Status.NEW)  # a release, tested below
+]
+REFUSED = [
+    (start, to)
+    for start in Status.values
+    for to in Status.values
+    if to not in services.TRANSITIONS[start]
+]
+
+
+def submission_in(status, **answers):
+    """A stored submission, moved straight to `status` (test setup, not a workflow step)."""
+    submission = capture_lead(make_cta("quote"), **answers).submission
+    Submission.objects.filter(pk=submission.pk).update(status=status)
+    submission.refresh_from_db()
+    return submission
+
+
+@pytest.fixture
+def reviewer(db):
+    return get_user_model().objects.create_user("reviewer", "reviewer@site.example", "pw")
+
+
+@pytest.mark.parametrize(("start", "to"), ALLOWED)
+def test_status_change_allowed_by_transitions_is_made(start, to, reviewer):
+    submission = submission_in(start)
+
+    services.submission_set_status(submission=submission, to=to, by=reviewer, reason="checked")
+
+    submission.refresh_from_db()
+    assert submission.status == to
+    assert submission.status_changed_at is not None
+
+
+@pytest.mark.parametrize(("start", "to"), REFUSED)
+def test_status_change_not_in_transitions_is_refused(start, to, reviewer):
+    submission = submission_in(start)
+
+    with pytest.raises(ValidationError):
+        services.submission_set_status(submission=submission, to=to, by=reviewer, reason="x")
+
+    submission.refresh_from_db()
+    assert submission.status == start
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_disqualifying_requires_a_reason(reason, reviewer):
+    submission = submission_in(Status.NEW)
+
+    with pytest.raises(ValidationError):
+        services.submission_set_status(
+            submission=submission, to=Status.DISQUALIFIED, by=reviewer, reason=reason
+        )
+
+    submission.refresh_from_db()
+    assert submission.status == Status.NEW
+
+
+def test_status_change_is_logged_with_from_to_and_reason(reviewer):
+    submission = submission_in(Status.NEW)
+
+    services.submission_set_status(
+        submission=submission, to=Status.DISQUALIFIED, by=reviewer, reason=" Student project "
+    )
+
+    entry = ModelLogEntry.objects.for_instance(submission).get(action="leads.status_change")
+    assert entry.user == reviewer
+    assert entry.data == {"from": "new", "to": "disqualified", "reason": "Student project"}
+
+
+def test_status_change_log_label_carries_no_personal_data(reviewer):
+    submission = submission_in(
+        Status.NEW, name="Zoë Quartermaine", email="zoe.q@quartermaine.example", company="Qcorp"
+    )
+
+    services.submission_set_status(submission=submission, to=Status.IN_REVIEW, by=reviewer)
+
+    entry = ModelLogEntry.objects.for_instance(submission).get(action="leads.status_change")
+    for personal in ("Zoë", "Quartermaine", "zoe.q", "Qcorp"):
+        assert personal.lower() not in entry.label.lower()
+    assert entry.label == f"Submission #{submission.pk}"
+
+
+def test_refused_status_change_is_not_logged(reviewer):
+    submission = submission_in(Status.WON)
+
+    with pytest.raises(ValidationError):
+        services.submission_set_status(submission=submission, to=Status.NEW, by=reviewer)
+
+    assert not ModelLogEntry.objects.for_instance(submission).exists()
+
+
+def test_quarantined_submission_cannot_be_set_back_to_new_without_release(reviewer):
+    submission = capture_lead(make_cta("quote"), spam_reasons=["honeypot filled in"]).submission
+
+    with pytest.raises(ValidationError):
+        services.submission_set_status(submission=submission, to=Status.NEW, by=reviewer)
+
+    submission.refresh_from_db()
+    assert submission.status == Status.SPAM
+    assert submission.contact is None
+
+
+def test_release_of_quarantined_submission_attaches_contact_and_follow_up(reviewer):
+    submission = capture_lead(make_cta("quote"), spam_reasons=["honeypot filled in"]).submission
+
+    services.submission_release(submission=submission, by=reviewer)
+
+    submission.refresh_from_db()
+    assert submission.status == Status.NEW
+    assert submission.contact.email == "ana@acme.example"
+    assert set(submission.deliveries.values_list("kind", flat=True)) == {
+        "notification",
+        "confirmation",
+    }
+    entry = ModelLogEntry.objects.for_instance(submission).get(action="leads.status_change")
+    assert (entry.data["from"], entry.data["to"]) == ("spam", "new")
+
+
+@pytest.mark.parametrize("status", [s for s in Status.values if s != Status.SPAM])
+def test_release_is_refused_unless_quarantined(status, reviewer):
+    submission = submission_in(status)
+
+    with pytest.raises(ValidationError):
+        services.submission_release(submission=submission, by=reviewer)
+
+    submission.refresh_from_db()
+    assert submission.status == status
+
+
+def test_contact_keeps_details_as_last_given():
+    cta = make_cta("quote")
+    capture_lead(cta, nonce="first", name="Ana Lima", company="Acme", phone="+44 20 7946 0000")
+    capture_lead(
+        cta, nonce="second", name="Ana Lima-Souza", company="Acme Group", phone="+1 555 0100"
+    )
+
+    contact = Contact.objects.get()
+    assert (contact.name, contact.company, contact.phone) == (
+        "Ana Lima-Souza",
+        "Acme Group",
+        "+1 555 0100",
+    )
+
+
+def test_contact_detail_is_not_blanked_by_an_empty_answer():
+    cta = make_cta("quote")
+    capture_lead(cta, nonce="first", name="Ana Lima", company="Acme", phone="+44 20 7946 0000")
+    capture_lead(cta, nonce="second", name="Ana Lima", company="Acme", phone="")
+    capture_lead(make_cta("newsletter"), nonce="third")  # asks for the email only
+
+    contact = Contact.objects.get()
+    assert (contact.name, contact.company, contact.phone) == (
+        "Ana Lima",
+        "Acme",
+        "+44 20 7946 0000",
+    )
+
+
+def test_contact_is_found_by_normalised_email():
+    cta = make_cta("quote")
+    capture_lead(cta, nonce="first", email="ana@acme.example")
+    capture_lead(cta, nonce="second", email="ANA@Acme.Example")
+
+    assert Contact.objects.get().email == "ana@acme.example"
+    assert Submission.objects.count() == 2
+
+
+def test_same_render_and_same_answers_store_one_submission():
+    cta = make_cta("quote")
+
+    first = capture_lead(cta, nonce="render-1")
+    second = capture_lead(cta, nonce="render-1")
+
+    assert (first.created, second.created) == (True, False)
+    assert second.submission.pk == first.submission.pk
+    assert Submission.objects.count() == 1
+    assert Delivery.objects.count() == len(first.deliveries)
+
+
+def test_same_render_with_different_answers_stores_two_submissions():
+    cta = make_cta("quote")
+
+    first = capture_lead(cta, nonce="render-1", name="Ana Lima")
+    second = capture_lead(cta, nonce="render-1", name="Bea Lima")
+
+    assert second.created is True
+    assert second.submission.pk != first.submission.pk
