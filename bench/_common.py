@@ -122,6 +122,22 @@ def manage(*args, env, timeout=600):
     return done.stdout
 
 
+def run_command(command, *, env, timeout=600, cwd=REPO_ROOT):
+    """Run `command` (a list) with `env`; raise BenchError on failure or after `timeout` s.
+
+    Returns the command's standard output.
+    """
+    try:
+        done = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BenchError(f"{' '.join(command)} took more than {timeout} s") from error
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
 @contextlib.contextmanager
 def gunicorn(app, *, env, workers=2, port=None, cwd=REPO_ROOT, log_path=None, timeout=30.0):
     """Serve the WSGI `app` ("module:callable") with the venv's gunicorn on 127.0.0.1.
@@ -256,11 +272,12 @@ def parse_wrk(output):
     )
 
 
-def run_wrk(url, *, duration=10, threads=2, connections=16, request_timeout=5):
+def run_wrk(url, *, duration=10, threads=2, connections=16, request_timeout=5, script=None):
     """Load `url` with wrk for `duration` seconds and return the parsed WrkResult.
 
     `request_timeout` (seconds) is wrk's per-request timeout; slower requests are counted as
-    socket errors, not latencies.
+    socket errors, not latencies. `script` is a Lua file for `wrk --script` (requests with a
+    method, headers and body of their own; see bench/leads).
     """
     command = [
         require_wrk(),
@@ -269,6 +286,7 @@ def run_wrk(url, *, duration=10, threads=2, connections=16, request_timeout=5):
         f"--duration={duration}s",
         f"--timeout={request_timeout}s",
         "--latency",
+        *([f"--script={script}"] if script else []),
         url,
     ]
     try:
@@ -282,10 +300,10 @@ def run_wrk(url, *, duration=10, threads=2, connections=16, request_timeout=5):
     return parse_wrk(done.stdout)
 
 
-def warm_up(url, *, seconds=2, threads=2, connections=16):
+def warm_up(url, *, seconds=2, threads=2, connections=16, script=None):
     """Load `url` briefly and discard the figures: fills caches, imports lazy modules."""
     if seconds > 0:
-        run_wrk(url, duration=seconds, threads=threads, connections=connections)
+        run_wrk(url, duration=seconds, threads=threads, connections=connections, script=script)
 
 
 def format_table(headers, rows):

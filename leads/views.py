@@ -131,10 +131,10 @@ def submit(request, cta_id):
         )
     except services.WebinarFull:
         return cta_response(request, cta, status=409, message=full_message(cta))
-    thanks_token = link_token("thanks", result.submission.pk)
     if is_fetch(request):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
-    return HttpResponseRedirect(reverse("leads:thanks", args=[thanks_token]), status=303)
+    thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.pk)])
+    return HttpResponseRedirect(thanks_url, status=303)
 
 
 def full_message(cta) -> str:
