@@ -91,9 +91,8 @@ class LeadForm(forms.Form):
     website = forms.CharField(
         label="Leave this field empty", required=False, max_length=200, strip=False
     )
+    # Which CTA, page and consent wording this render showed, and when (see tokens.py).
     token = forms.CharField(widget=forms.HiddenInput, max_length=300)
-    page = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    consent_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
     # First touch of the visit, filled in by leads.js from sessionStorage (never a cookie).
     # No max_length: an overlong URL is clipped in clean(), not refused (sessionStorage would
     # post it again after every reload, so the reader could never send the form). The body
@@ -113,10 +112,8 @@ class LeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         if not self.is_bound:
-            self.initial.update(
-                token=form_token(cta.pk),
-                page=page.pk if page else None,
-                consent_version=cta.consent_version,
+            self.initial["token"] = form_token(
+                cta.pk, page_id=page.pk if page else None, consent_version=cta.consent_version
             )
         if self.asks_consent:
             self.fields["consent"] = forms.BooleanField(

@@ -26,33 +26,45 @@ OPT_IN_MAX_AGE = 30 * 24 * 3600
 
 @dataclass(frozen=True)
 class FormToken:
-    """What a posted form token says: which CTA and render it came from, and when."""
+    """What a posted form token says: which CTA, page and consent wording it was rendered
+    with, and when. Signed, so a visitor cannot attribute a lead to another page or record
+    consent to words they were not shown."""
 
     cta_id: int
     nonce: str
     issued_at: float
     valid: bool  # signature intact and for this CTA
     expired: bool
+    page_id: int | None = None
+    consent_version: str = ""
 
     def age(self, now: float | None = None) -> float:
         return (now or time.time()) - self.issued_at
 
 
-def form_token(cta_id: int, *, issued_at: float | None = None) -> str:
-    """A token for one render of a CTA form: which CTA, a random nonce, the render time."""
+def form_token(
+    cta_id: int,
+    *,
+    page_id: int | None = None,
+    consent_version: str = "",
+    issued_at: float | None = None,
+) -> str:
+    """A token for one render of a CTA form: the CTA, the page it is on, the consent wording
+    shown, a random nonce and the render time."""
     nonce = base64.urlsafe_b64encode(os.urandom(9)).decode()
     issued_at = time.time() if issued_at is None else issued_at
     # Rounded down, never up: a render time in the future would make a form posted at once
     # look younger than 0 s, and LEAD_FORM_MIN_SECONDS=0 would not turn the time trap off.
     issued_at = math.floor(issued_at * 10) / 10
-    return signing.dumps([cta_id, nonce, issued_at], salt=FORM_SALT, compress=False)
+    payload = [cta_id, nonce, issued_at, page_id or 0, consent_version]
+    return signing.dumps(payload, salt=FORM_SALT, compress=False)
 
 
 def read_form_token(token: str, cta_id: int) -> FormToken:
     """Read a posted token; a forged or foreign one comes back with `valid=False`."""
     try:
-        signed_cta, nonce, issued_at = signing.loads(token, salt=FORM_SALT)
-        issued_at = float(issued_at)
+        signed_cta, nonce, issued_at, page_id, version = signing.loads(token, salt=FORM_SALT)
+        issued_at, page_id = float(issued_at), int(page_id) or None
     except (signing.BadSignature, ValueError, TypeError):
         return FormToken(cta_id, "", 0.0, valid=False, expired=False)
     max_age = settings.LEAD_FORM_MAX_AGE_HOURS * 3600
@@ -62,6 +74,8 @@ def read_form_token(token: str, cta_id: int) -> FormToken:
         issued_at=issued_at,
         valid=signed_cta == cta_id,
         expired=time.time() - issued_at > max_age,
+        page_id=page_id,
+        consent_version=str(version),
     )
 
 

@@ -95,7 +95,9 @@ def submit(request, cta_id):
     token = read_form_token(form.cleaned_data["token"], cta.pk)
     if token.valid and token.expired:
         fresh = data.copy()
-        fresh["token"] = form_token(cta.pk)
+        fresh["token"] = form_token(
+            cta.pk, page_id=token.page_id, consent_version=token.consent_version
+        )
         form = form_for(cta, data=fresh)
         form.is_valid()
         form.add_error(
@@ -110,14 +112,13 @@ def submit(request, cta_id):
             "hour; your answers are still here.",
         )
         return cta_response(request, cta, form=form, status=429)
-    page_id = form.cleaned_data.get("page")
-    page = Page.objects.filter(pk=page_id).only("title").first() if page_id else None
+    page = Page.objects.filter(pk=token.page_id).only("title").first() if token.page_id else None
     try:
         result = services.submission_capture(
             cta=cta,
             answers=form.answers,
             consent_given=form.cleaned_data.get("consent", True),
-            consent_version=form.cleaned_data["consent_version"],
+            consent_version=token.consent_version,
             page=page,
             attribution=Attribution.from_request(
                 request,

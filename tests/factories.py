@@ -113,15 +113,19 @@ ANSWERS = {
 
 def lead_form_data(cta, *, page=None, age_seconds=60, **answers):
     """POST data for a CTA's form as a person sends it: a form token rendered `age_seconds`
-    ago (older than the time trap), the consent version shown, an empty honeypot."""
+    ago (older than the time trap) on `page` with the CTA's consent wording, an empty
+    honeypot."""
     import time
 
     from leads.tokens import form_token
 
     data = {
-        "token": form_token(cta.pk, issued_at=time.time() - age_seconds),
-        "page": page.pk if page else "",
-        "consent_version": cta.consent_version,
+        "token": form_token(
+            cta.pk,
+            page_id=page.pk if page else None,
+            consent_version=cta.consent_version,
+            issued_at=time.time() - age_seconds,
+        ),
         "website": "",
         "first_landing": "",
         "first_referrer": "",

@@ -160,6 +160,22 @@ def test_posted_fields_outside_the_form_are_ignored(client):
     assert "score" not in submission.answers
 
 
+def test_page_and_consent_wording_come_from_the_signed_form_not_the_post(
+    client, article_index
+):
+    cta = make_cta("download", consent_text="The words shown.")
+    shown_on, elsewhere = make_article(article_index), make_article(article_index)
+    other_wording = make_cta("newsletter", consent_text="Words never shown here.")
+    data = lead_form_data(cta, page=shown_on) | {
+        "page": elsewhere.pk,
+        "consent_version": other_wording.consent_version,
+    }
+    assert submit(client, cta, data).status_code == 303
+    submission = Submission.objects.get()
+    assert submission.page_id == shown_on.pk
+    assert submission.consent.text == "The words shown."
+
+
 def test_invalid_fields_get_400_with_specific_messages(client):
     cta = make_cta("quote")
     response = submit(client, cta, lead_form_data(cta, name="", email="ana-at-acme"))

@@ -43,7 +43,7 @@ def form_fields(site):
     with opener.open(f"{site.base_url}/leads/cta/{site.cta_id}/", timeout=30) as response:
         html = response.read().decode()
     fields = {}
-    for name in ("token", "consent_version"):
+    for name in ("token",):
         match = re.search(rf'name="{name}" value="([^"]*)"', html)
         assert match, f"no {name} field on the CTA page"
         fields[name] = unescape(match.group(1))
@@ -51,7 +51,7 @@ def form_fields(site):
 
 
 def post_lead(site, form_fields, **answers) -> int:
-    data = {**form_fields, "website": "", "page": "", **ANSWERS["quote"], **answers}
+    data = {**form_fields, "website": "", **ANSWERS["quote"], **answers}
     request = urllib.request.Request(
         f"{site.base_url}/leads/cta/{site.cta_id}/submit/",
         data=urllib.parse.urlencode(data).encode(),

@@ -1,6 +1,7 @@
 """Where readers meet CTAs: in an article body, after it, by topic, on the home page, in the
 admin preview, and on the demo site."""
 
+import html
 import io
 import re
 
@@ -13,6 +14,7 @@ from wagtail.models import Page, Revision
 
 from blog.models import ArticlePage
 from leads.models import CallToAction, CTAKind, TopicCTA
+from leads.tokens import read_form_token
 from tests.factories import cta_admin_form, make_article, make_cta
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +32,12 @@ def forms_for(page_html, cta):
 
 
 def page_field(page_html, cta):
-    """The value of the hidden `page` field in this CTA's form ("" if none)."""
+    """The page this CTA's form will record, as its signed token says ("" if none)."""
     start = page_html.index(f'action="/leads/cta/{cta.pk}/submit/"')
     form = page_html[start : page_html.index("</form>", start)]
-    match = re.search(r'<input type="hidden" name="page"(?: value="([^"]*)")?', form)
-    return match[1] or ""
+    match = re.search(r'<input type="hidden" name="token" value="([^"]*)"', form)
+    page_id = read_form_token(html.unescape(match[1]), cta.pk).page_id
+    return str(page_id) if page_id else ""
 
 
 def test_cta_block_in_body_renders_form_recording_the_article(client, article_index):
