@@ -160,9 +160,7 @@ def test_posted_fields_outside_the_form_are_ignored(client):
     assert "score" not in submission.answers
 
 
-def test_page_and_consent_wording_come_from_the_signed_form_not_the_post(
-    client, article_index
-):
+def test_page_and_consent_wording_come_from_the_signed_form_not_the_post(client, article_index):
     cta = make_cta("download", consent_text="The words shown.")
     shown_on, elsewhere = make_article(article_index), make_article(article_index)
     other_wording = make_cta("newsletter", consent_text="Words never shown here.")
