@@ -421,6 +421,7 @@ class Submission(models.Model):
     class Meta:
         verbose_name = "submission"
         ordering = ["-received_at", "-pk"]
+        permissions = [("export_submission", "Can export submissions")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=Status.SPAM) | Q(contact__isnull=False),

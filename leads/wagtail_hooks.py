@@ -50,10 +50,13 @@ register_snippet(CTAGroup)
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Submissions are immutable: no one adds or edits them in the admin, only services do."""
+    """Submissions are immutable records: the admin's generic add, edit and delete views are
+    closed to everyone. Reviews (status changes) and erasure go through leads/services.py."""
 
     def user_has_permission(self, user, action):
-        return action not in {"add", "change"} and super().user_has_permission(user, action)
+        return action not in {"add", "change", "delete"} and super().user_has_permission(
+            user, action
+        )
 
 
 register_permission_policy(Submission, ReadOnlyPolicy(Submission), exact_class=True)

@@ -16,7 +16,7 @@ from leads.demo import ensure_demo_ctas
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
 
-# username, group (None for the superuser), whether the group must exist first
+# username, group (None for the superuser)
 DEMO_USERS = [
     ("admin", None),
     ("editor", "Editors"),
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             if group_name:
                 group = Group.objects.filter(name=group_name).first()
                 if group is None:
-                    continue  # e.g. "Sales" exists only once the sales workspace is installed
+                    continue  # a group someone deleted: skip its demo user rather than fail
             user = User.objects.filter(username=username).first()
             if user is None:
                 if not password:
