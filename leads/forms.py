@@ -102,7 +102,6 @@ class LeadForm(forms.Form):
 
     answer_fields: tuple[str, ...] = ()
     asks_consent = False
-    template_name = "leads/form_fields.html"
 
     def __init__(self, cta, *args, page=None, **kwargs):
         self.cta = cta

@@ -265,11 +265,6 @@ class TopicCTA(models.Model):
         return f"CTA for topic {self.tag}"
 
 
-class ContactQuerySet(models.QuerySet):
-    def by_email(self, email: str):
-        return self.filter(email=normalise_email(email))
-
-
 def normalise_email(email: str) -> str:
     """One person, one contact: addresses compare trimmed and case-insensitively."""
     return email.strip().lower()
@@ -297,8 +292,6 @@ class Contact(models.Model):
         help_text="Set when the person follows an unsubscribe link: no more marketing email.",
     )
 
-    objects = ContactQuerySet.as_manager()
-
     class Meta:
         verbose_name = "contact"
         ordering = ["-created_at"]
@@ -323,14 +316,6 @@ class Status(models.TextChoices):
     WON = "won", "Won"
     LOST = "lost", "Lost"
     SPAM = "spam", "Spam (quarantined)"
-
-
-class SubmissionQuerySet(models.QuerySet):
-    def needs_review(self):
-        return self.filter(status=Status.NEW)
-
-    def quarantined(self):
-        return self.filter(status=Status.SPAM)
 
 
 class Submission(models.Model):
@@ -415,8 +400,6 @@ class Submission(models.Model):
     )
     received_at = models.DateTimeField("received", default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField("status changed", null=True, blank=True)
-
-    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "submission"

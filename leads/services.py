@@ -254,10 +254,6 @@ def download_record(*, submission: Submission) -> DownloadEvent:
 # Review -----------------------------------------------------------------------------------
 
 
-def allowed_transitions(submission: Submission) -> tuple[str, ...]:
-    return TRANSITIONS[submission.status]
-
-
 @transaction.atomic
 def submission_set_status(*, submission: Submission, to: str, by, reason: str = "") -> Submission:
     """Move a submission along the review workflow, recorded in Wagtail's audit log."""

@@ -23,7 +23,14 @@ from .forms import form_for
 from .models import CallToAction, Contact, CTAKind, Submission, Subscription
 from .origin import origin_refused
 from .spam import rate_limited, spam_reasons
-from .tokens import download_max_age, form_token, link_token, read_form_token, read_link_token
+from .tokens import (
+    OPT_IN_MAX_AGE,
+    download_max_age,
+    form_token,
+    link_token,
+    read_form_token,
+    read_link_token,
+)
 
 FETCH_HEADER = "X-Requested-With"
 
@@ -203,7 +210,7 @@ def download(request, token):
 @require_http_methods(["GET", "POST"])
 def opt_in(request, token):
     """Confirm a newsletter subscription. GET asks (mail scanners follow links); POST confirms."""
-    subscription_id = read_link_token("opt_in", token, max_age=30 * 24 * 3600)
+    subscription_id = read_link_token("opt_in", token, max_age=OPT_IN_MAX_AGE)
     if subscription_id is None:
         raise Http404("This confirmation link has expired or is not valid.")
     subscription = get_object_or_404(Subscription.objects.select_related("cta"), pk=subscription_id)
