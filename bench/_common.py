@@ -139,15 +139,19 @@ def run_command(command, *, env, timeout=600, cwd=REPO_ROOT):
 
 
 @contextlib.contextmanager
-def gunicorn(app, *, env, workers=2, port=None, cwd=REPO_ROOT, log_path=None, timeout=30.0):
+def gunicorn(
+    app, *, env, workers=2, threads=None, port=None, cwd=REPO_ROOT, log_path=None, timeout=30.0
+):
     """Serve the WSGI `app` ("module:callable") with the venv's gunicorn on 127.0.0.1.
 
-    Sync workers, `workers` of them, access log off. Yields the base URL
+    Sync workers, `workers` of them (gthread workers with `threads` threads each if given),
+    access log off. Yields the base URL
     ("http://127.0.0.1:<port>") once the port accepts connections, and stops the server
     (SIGTERM, then SIGKILL) when the block exits. The server's error log goes to `log_path`
     (default: discarded) and is quoted in the exception when the server fails to start.
     """
     port = port or free_port()
+    worker_class = ("gthread", "--threads", str(threads)) if threads else ("sync",)
     command = [
         str(VENV_BIN / "gunicorn"),
         app,
@@ -156,7 +160,7 @@ def gunicorn(app, *, env, workers=2, port=None, cwd=REPO_ROOT, log_path=None, ti
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        *worker_class,
         "--chdir",
         str(cwd),
         "--log-level",

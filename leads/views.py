@@ -177,23 +177,29 @@ def thanks_response(request, submission, template):
     return response
 
 
-def submission_from_link(purpose, token, *, max_age):
-    submission_id = read_link_token(purpose, token, max_age=max_age)
-    if submission_id is None:
+def object_from_link(purpose, token, queryset, *, max_age):
+    """The object a signed link was made for; 404 if the link is forged or expired."""
+    object_id = read_link_token(purpose, token, max_age=max_age)
+    if object_id is None:
         raise Http404("This link has expired or is not valid.")
-    return get_object_or_404(Submission.objects.select_related("cta__document"), pk=submission_id)
+    return get_object_or_404(queryset, pk=object_id)
+
+
+def submission_from_link(purpose, token):
+    submissions = Submission.objects.select_related("cta__document")
+    return object_from_link(purpose, token, submissions, max_age=download_max_age())
 
 
 @never_cache
 def thanks(request, token):
-    submission = submission_from_link("thanks", token, max_age=download_max_age())
+    submission = submission_from_link("thanks", token)
     return thanks_response(request, submission, "leads/thanks_page.html")
 
 
 @never_cache
 def download(request, token):
     """The gated file, for the submission the signed link was made for."""
-    submission = submission_from_link("download", token, max_age=download_max_age())
+    submission = submission_from_link("download", token)
     document = submission.cta.document if submission.cta else None
     if submission.is_quarantined or document is None:
         raise Http404("This link has expired or is not valid.")
@@ -210,10 +216,8 @@ def download(request, token):
 @require_http_methods(["GET", "POST"])
 def opt_in(request, token):
     """Confirm a newsletter subscription. GET asks (mail scanners follow links); POST confirms."""
-    subscription_id = read_link_token("opt_in", token, max_age=OPT_IN_MAX_AGE)
-    if subscription_id is None:
-        raise Http404("This confirmation link has expired or is not valid.")
-    subscription = get_object_or_404(Subscription.objects.select_related("cta"), pk=subscription_id)
+    subscriptions = Subscription.objects.select_related("cta")
+    subscription = object_from_link("opt_in", token, subscriptions, max_age=OPT_IN_MAX_AGE)
     if request.method == "POST":
         if origin_refused(request):
             return render(request, "leads/refused.html", status=403)
@@ -226,10 +230,7 @@ def opt_in(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Unsubscribe from every email. POST (a button, or RFC 8058 one-click) does it."""
-    contact_id = read_link_token("unsubscribe", token, max_age=None)
-    if contact_id is None:
-        raise Http404("This unsubscribe link is not valid.")
-    contact = get_object_or_404(Contact, pk=contact_id)
+    contact = object_from_link("unsubscribe", token, Contact.objects.all(), max_age=None)
     done = False
     if request.method == "POST":
         if origin_refused(request):

@@ -8,13 +8,8 @@ fresh database (a SQLite file, or a throwaway PostgreSQL database when DATABASE_
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
 import threading
-import time
-import urllib.parse
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,16 +17,17 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-VENV_BIN = REPO_ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
+from bench._common import (
+    HOST,
+    VENV_BIN,
+    django_env,
+    free_port,
+    gunicorn,
+    manage,
+    temporary_postgres_database,
+)
 
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+__all__ = ["VENV_BIN", "free_port", "http_receiver", "live_site", "smtp_server", "smtp_settings"]
 
 
 # SMTP --------------------------------------------------------------------------------------
@@ -157,17 +153,6 @@ class LiveSite:
             return connection.execute(query).fetchone()[0]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.5):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not listen on {HOST}:{port} within {timeout:.0f} s")
-
-
 @contextlib.contextmanager
 def temporary_database(workdir: Path):
     """A fresh database for the live site: a SQLite file in `workdir`, or, when the test run
@@ -176,32 +161,15 @@ def temporary_database(workdir: Path):
     if not server_url.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{workdir / 'live.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
-
-    parts = urllib.parse.urlsplit(server_url)
-    name = f"{parts.path.lstrip('/') or 'leadsite'}_live_{os.getpid()}"
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(statement):
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as connection:
-            connection.execute(statement)
-
-    execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with temporary_postgres_database(server_url, f"leadsite_live_{os.getpid()}") as url:
+        yield url
 
 
 def site_env(workdir: Path, database_url: str) -> dict:
     """Production settings, configured as an operator would, with rate limits and the time
     trap off (a load test is one client sending fast)."""
-    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TZ") if name in os.environ}
-    env.update(
-        DJANGO_SETTINGS_MODULE="leadsite.settings.production",
-        PYTHONDONTWRITEBYTECODE="1",
+    return django_env(
+        "leadsite.settings.production",
         SECRET_KEY="live-site-test-key-not-secret-0123456789abcdefghijklmnop",
         ALLOWED_HOSTS=HOST,
         DEBUG="0",
@@ -210,26 +178,10 @@ def site_env(workdir: Path, database_url: str) -> dict:
         LEAD_RATE_LIMITS="off",
         LEAD_FORM_MIN_SECONDS="0",
         DATABASE_URL=database_url,
-        MEDIA_ROOT=str(workdir / "media"),
-        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=workdir / "media",
+        STATIC_ROOT=workdir / "static",
         LOG_LEVEL="WARNING",
     )
-    return env
-
-
-def manage(*args: str, env: dict) -> str:
-    done = subprocess.run(
-        [str(VENV_BIN / "python"), str(REPO_ROOT / "manage.py"), *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 CREATE_QUOTE_CTA = """
@@ -247,7 +199,6 @@ print(cta.pk)
 def live_site(*, workers: int = 2, threads: int = 8):
     """The site under gunicorn (gthread) with production settings on a fresh database, one
     quote CTA in it. Yields a LiveSite."""
-    gunicorn = VENV_BIN / "gunicorn"
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-live-"))
     try:
         with temporary_database(workdir) as database_url:
@@ -255,33 +206,14 @@ def live_site(*, workers: int = 2, threads: int = 8):
             manage("migrate", "--noinput", env=env)
             manage("collectstatic", "--noinput", env=env)
             cta_id = int(manage("shell", "-c", CREATE_QUOTE_CTA, env=env).split()[-1])
-            port = free_port()
-            log_path = workdir / "gunicorn.log"
-            process = subprocess.Popen(
-                [
-                    str(gunicorn),
-                    "leadsite.wsgi:application",
-                    *("-k", "gthread", "--workers", str(workers), "--threads", str(threads)),
-                    *("--bind", f"{HOST}:{port}", "--error-logfile", str(log_path)),
-                    *("--log-level", "warning", "--timeout", "60"),
-                ],
-                cwd=REPO_ROOT,
+            with gunicorn(
+                "leadsite.wsgi:application",
                 env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-            )
-            try:
-                try:
-                    wait_for_port(port, process)
-                except RuntimeError as error:
-                    raise RuntimeError(f"{error}\n{log_path.read_text()[-4000:]}") from error
-                yield LiveSite(f"http://{HOST}:{port}", database_url, cta_id)
-            finally:
-                process.send_signal(signal.SIGINT)  # quick shutdown: every request has answered
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=15)
+                workers=workers,
+                threads=threads,
+                log_path=workdir / "gunicorn.log",
+                timeout=60,
+            ) as base_url:
+                yield LiveSite(base_url, database_url, cta_id)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
