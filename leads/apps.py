@@ -11,7 +11,24 @@ class LeadsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from .privacy import parse_retention
         from .spam import parse_rate_limits
 
-        # A typo in LEAD_RATE_LIMITS stops the boot instead of failing every submission.
+        # A typo in LEAD_RATE_LIMITS stops the boot instead of failing every submission, one in
+        # LEAD_RETENTION_DAYS instead of the nightly retention run.
         parse_rate_limits(settings.LEAD_RATE_LIMITS)
+        parse_retention(settings.LEAD_RETENTION_DAYS)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import ScoringRule, ScoringSettings
+        from .tasks import rescore_everyone_after_commit
+
+        # Scores are recomputed when what they are computed from changes.
+        for model in (ScoringRule, ScoringSettings):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    rescore_everyone_after_commit,
+                    sender=model,
+                    dispatch_uid=f"rescore-{model.__name__}-{signal is post_save}",
+                )

@@ -21,6 +21,7 @@ from .models import (
     Submission,
     Subscription,
 )
+from .scoring import explain
 from .tokens import link_token
 
 
@@ -50,7 +51,7 @@ def send_notification(submission: Submission) -> str:
             for name, value in submission.answers.items()
             if value
         ],
-        "admin_url": absolute(reverse("leads_submission:inspect", args=[submission.pk])),
+        "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
         subject=f"New {submission.get_cta_kind_display().lower()}: {submission.cta_title}",
@@ -131,3 +132,47 @@ def send_opt_in(submission: Submission) -> str:
         f"Please confirm your subscription to {settings.WAGTAIL_SITE_NAME}",
         confirm_url=confirm_url,
     )
+
+
+def hot_lead_recipient(submission: Submission) -> str:
+    """Who hears that a lead is hot: the owner of the contact's latest open submission, else
+    the owner of that submission's CTA, else the sales inbox. Decided at sending time, so a
+    retry follows a reassignment."""
+    latest = (
+        submission.contact.submissions.open()
+        .select_related("owner", "cta__owner")
+        .order_by("-received_at", "-pk")
+        .first()
+    ) or submission
+    for user in (latest.owner, latest.cta.owner if latest.cta else None):
+        if user is not None and user.is_active and user.email:
+            return user.email
+    return LeadSettings.load().notify_address()
+
+
+def send_hot_lead(submission: Submission) -> str:
+    """Tell sales a contact's score reached the hot threshold (once per contact). The subject
+    names the contact by number only: it shows in notifications and mail logs."""
+    contact = submission.contact
+    if contact is None or submission.erased_at:
+        return "erased: no one to tell about"
+    context = {
+        "contact": contact,
+        "submission": submission,
+        "explanation": explain(contact.score_explanation),
+        "admin_url": absolute(admin_url(submission)),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Hot lead: {contact} scored {contact.score}",
+        body=render_to_string("leads/email/hot_lead.txt", context),
+        to=[hot_lead_recipient(submission)],
+    )
+    message.attach_alternative(render_to_string("leads/email/hot_lead.html", context), "text/html")
+    message.send()
+    return ""
+
+
+def admin_url(submission: Submission) -> str:
+    """Where staff work this lead: its place on the contact's page in the sales workspace."""
+    url = reverse("leads_contact:detail", args=[submission.contact_id])
+    return f"{url}#submission-{submission.pk}"

@@ -8,16 +8,18 @@ submission does, and a failure leaves them to be retried, never rolls the lead b
 import datetime
 import hashlib
 import json
+import secrets
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import memo
+from . import memo, privacy, scoring
 from .attribution import Attribution
 from .models import (
     STUCK_AFTER,
@@ -30,6 +32,9 @@ from .models import (
     DeliveryStatus,
     DownloadEvent,
     LeadSettings,
+    Note,
+    ScoringRule,
+    ScoringSettings,
     Status,
     Submission,
     Subscription,
@@ -254,30 +259,126 @@ def download_record(*, submission: Submission) -> DownloadEvent:
 # Review -----------------------------------------------------------------------------------
 
 
+def allowed_transitions(submission: Submission) -> tuple[str, ...]:
+    """The statuses a person may move this submission to now (what the admin offers)."""
+    if submission.erased_at:
+        return ()
+    return TRANSITIONS[submission.status]
+
+
 @transaction.atomic
 def submission_set_status(*, submission: Submission, to: str, by, reason: str = "") -> Submission:
-    """Move a submission along the review workflow, recorded in Wagtail's audit log."""
+    """Move a submission along the review workflow, recorded in Wagtail's audit log.
+
+    Raises ValidationError for a move the workflow does not allow, or a missing reason.
+    """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    reason = reason.strip()
     if to == Status.NEW and submission.status == Status.SPAM:
-        raise ValidationError("Release quarantined submissions with submission_release().")
-    if to not in TRANSITIONS[submission.status]:
+        return submission_release(submission=submission, by=by)
+    if to not in allowed_transitions(submission):
         raise ValidationError(
             f"A {submission.get_status_display().lower()} submission cannot become "
             f"{Status(to).label.lower()}."
         )
-    if to in REASON_REQUIRED and not reason.strip():
+    if to in REASON_REQUIRED and not reason:
         raise ValidationError("Give a reason.")
+    if len(reason) > Submission._meta.get_field("status_reason").max_length:
+        raise ValidationError("Keep the reason under 500 characters.")
     previous = submission.status
     submission.status = to
+    submission.status_reason = reason
     submission.status_changed_at = timezone.now()
-    submission.save(update_fields=["status", "status_changed_at"])
+    submission.save(update_fields=["status", "status_reason", "status_changed_at"])
     log(
         submission,
         "leads.status_change",
         user=by,
-        data={"from": previous, "to": to, "reason": reason.strip()},
+        data={"from": previous, "to": to, "reason": reason},
     )
     return submission
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the ids it changed, and why each other one was left alone."""
+
+    changed: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def submissions_set_status(*, submissions, to: str, by, reason: str = "") -> BulkResult:
+    """The bulk form of submission_set_status: each submission the workflow allows is moved
+    (and logged on its own); the others are reported, not changed."""
+    result = BulkResult()
+    if to in REASON_REQUIRED and not reason.strip():
+        raise ValidationError("Give a reason.")
+    for submission in submissions:
+        try:
+            with transaction.atomic():
+                submission_set_status(submission=submission, to=to, by=by, reason=reason)
+        except ValidationError as error:
+            result.refused[submission.pk] = " ".join(error.messages)
+        else:
+            result.changed.append(submission.pk)
+    return result
+
+
+@transaction.atomic
+def submissions_assign(*, submissions, owner, by) -> BulkResult:
+    """Give submissions to a salesperson (owner=None: unassign), each change logged.
+
+    The owner must be able to work leads (view and change submissions)."""
+    if owner is not None and not (owner.is_active and owner.has_perm("leads.change_submission")):
+        raise ValidationError("This person cannot work leads.")
+    result = BulkResult()
+    owner_id = owner.pk if owner else None
+    for submission in Submission.objects.select_for_update().filter(
+        pk__in=[s.pk for s in submissions]
+    ):
+        if submission.erased_at or submission.owner_id == owner_id:
+            result.refused[submission.pk] = (
+                "already assigned" if not submission.erased_at else "erased"
+            )
+            continue
+        previous = submission.owner_id
+        submission.owner_id = owner_id
+        submission.save(update_fields=["owner"])
+        log(submission, "leads.assign", user=by, data={"from": previous, "to": owner_id})
+        result.changed.append(submission.pk)
+    return result
+
+
+def submission_assign(*, submission: Submission, owner, by) -> Submission:
+    submissions_assign(submissions=[submission], owner=owner, by=by)
+    submission.refresh_from_db(fields=["owner"])
+    return submission
+
+
+# Notes ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_add(*, contact: Contact, text: str, by) -> Note:
+    note = Note(contact=contact, author=by, text=text.strip())
+    note.full_clean()
+    note.save()
+    log(contact, "leads.note_add", user=by, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def note_edit(*, note: Note, text: str, by) -> Note:
+    """Only a note's author edits it."""
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.author_id != by.pk:
+        raise PermissionDenied("Only the author can edit a note.")
+    note.text = text.strip()
+    note.full_clean()
+    note.save(update_fields=["text", "updated_at"])
+    log(note.contact, "leads.note_edit", user=by, data={"note": note.pk})
+    return note
 
 
 @transaction.atomic
@@ -363,3 +464,405 @@ def describe_error(error: BaseException) -> str:
     status = getattr(error, "smtp_code", None) or getattr(error, "code", None)
     name = type(error).__name__
     return f"{name} ({status})" if isinstance(status, int) else name
+
+
+# Contact page -----------------------------------------------------------------------------
+
+RETRYABLE = (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
+
+
+@transaction.atomic
+def delivery_retry(*, delivery: Delivery, by) -> Delivery:
+    """Send a failed email or webhook again now, at a person's request, and log who asked.
+
+    The attempt count is kept (it is the delivery's history): a delivery that had given up
+    gets one more attempt, and gives up again if that fails too.
+    Raises ValidationError if the delivery has not failed.
+    """
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status not in RETRYABLE:
+        raise ValidationError(
+            f"Only failed deliveries can be retried; this one is "
+            f"{delivery.get_status_display().lower()}."
+        )
+    if delivery.submission.erased_at:
+        raise ValidationError("This submission was erased: there is no one to send it to.")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = None
+    delivery.done_at = None
+    delivery.save(update_fields=["status", "next_attempt_at", "done_at"])
+    log(
+        delivery.submission,
+        "leads.delivery_retry",
+        user=by,
+        data={"delivery": delivery.pk, "kind": delivery.kind},
+    )
+    from .tasks import deliver, enqueue, enqueue_is_transactional, logger
+
+    if enqueue_is_transactional():
+        # In a savepoint: a failed queue write leaves the delivery pending for
+        # redrive_deliveries instead of undoing the retry.
+        try:
+            with transaction.atomic():
+                deliver.enqueue(delivery.pk)
+        except Exception as error:
+            logger.error("Could not enqueue delivery %s: %s", delivery.pk, type(error).__name__)
+    else:  # an in-process queue must not run before the reset is committed
+        transaction.on_commit(lambda: enqueue(deliver, delivery.pk))
+    return delivery
+
+
+# Scoring ----------------------------------------------------------------------------------
+
+# Contacts scored per query and bulk update: memory stays flat on 100k contacts.
+SCORE_BATCH = 500
+
+
+def scored_submissions():
+    """What scoring reads of submissions (scoring.compute also skips spam and erased ones)."""
+    return (
+        Submission.objects.live()
+        .exclude(status=Status.SPAM)
+        .only("contact", "cta_kind", "answers", "received_at", "status", "erased_at")
+    )
+
+
+@dataclass
+class ScoringInputs:
+    rules: list[ScoringRule]
+    settings: ScoringSettings
+    free_domains: frozenset[str]
+
+    @classmethod
+    def load(cls) -> "ScoringInputs":
+        config = ScoringSettings.load()
+        return cls(list(ScoringRule.objects.all()), config, config.free_domains())
+
+    def score(self, contact: Contact, submissions, now: datetime.datetime) -> scoring.Score:
+        return scoring.compute(
+            domain=scoring.email_domain(contact.email),
+            submissions=submissions,
+            rules=self.rules,
+            half_life_days=self.settings.half_life_days,
+            free_domains=self.free_domains,
+            now=now,
+        )
+
+    def is_hot(self, contact: Contact, score: scoring.Score) -> bool:
+        return score.points >= self.settings.hot_threshold and contact.hot_notified_at is None
+
+
+def score_apply(contact: Contact, score: scoring.Score, now: datetime.datetime) -> None:
+    contact.score = score.points
+    contact.score_explanation = [[label, points] for label, points in score.explanation]
+    contact.score_computed_at = now
+
+
+def contact_score_refresh(*, contact: Contact, now: datetime.datetime | None = None) -> Contact:
+    """Recompute one contact's score and explanation; alert the owner once if it became hot."""
+    now = now or timezone.now()
+    inputs = ScoringInputs.load()  # reads before the transaction (SQLite's write lock)
+    submissions = list(scored_submissions().filter(contact=contact))
+    score = inputs.score(contact, submissions, now)
+    with transaction.atomic():
+        score_apply(contact, score, now)
+        # update(), not save(): the capture path may be updating the person's details now.
+        Contact.objects.filter(pk=contact.pk).update(
+            score=contact.score,
+            score_explanation=contact.score_explanation,
+            score_computed_at=now,
+        )
+        if inputs.is_hot(contact, score):
+            contact_hot_alert(contact=contact, now=now)
+    return contact
+
+
+def scores_recompute(*, contact_ids=None, now: datetime.datetime | None = None) -> int:
+    """Recompute the scores of the given contacts (all if None), in batches; returns how many.
+
+    Run by a task when the rules or settings change, and daily (`manage.py score_contacts`)
+    so that decay shows. Contacts that became hot are alerted, once each.
+    """
+    now = now or timezone.now()
+    inputs = ScoringInputs.load()
+    contacts = Contact.objects.order_by("pk").only("pk", "email", "hot_notified_at")
+    if contact_ids is not None:
+        contacts = contacts.filter(pk__in=list(contact_ids))
+    done, last_pk = 0, 0
+    while batch := list(contacts.filter(pk__gt=last_pk)[:SCORE_BATCH]):
+        last_pk = batch[-1].pk
+        by_contact: dict[int, list[Submission]] = {}
+        for submission in scored_submissions().filter(contact__in=[c.pk for c in batch]):
+            by_contact.setdefault(submission.contact_id, []).append(submission)
+        hot = []
+        for contact in batch:
+            score = inputs.score(contact, by_contact.get(contact.pk, []), now)
+            score_apply(contact, score, now)
+            if inputs.is_hot(contact, score):
+                hot.append(contact)
+        with transaction.atomic():
+            Contact.objects.bulk_update(batch, ["score", "score_explanation", "score_computed_at"])
+            for contact in hot:
+                contact_hot_alert(contact=contact, now=now)
+        done += len(batch)
+    return done
+
+
+def contact_hot_alert(*, contact: Contact, now: datetime.datetime) -> Delivery | None:
+    """Alert the contact's owner (or the sales inbox) that the lead is hot: once per contact.
+
+    The conditional UPDATE makes two processes scoring the same contact alert once. The alert
+    is a Delivery of the contact's latest submission, so it is sent and retried like the
+    lead's other emails. Call inside a transaction.
+    """
+    latest = scored_submissions().filter(contact=contact).order_by("-received_at", "-pk").first()
+    if latest is None:
+        return None
+    claimed = Contact.objects.filter(pk=contact.pk, hot_notified_at__isnull=True).update(
+        hot_notified_at=now
+    )
+    if not claimed:
+        return None
+    contact.hot_notified_at = now
+    delivery, created = Delivery.objects.get_or_create(
+        submission=latest, kind=DeliveryKind.HOT_LEAD
+    )
+    log(contact, "leads.hot_lead", data={"score": contact.score, "delivery": delivery.pk})
+    if created:
+        from .tasks import enqueue_deliveries
+
+        enqueue_deliveries([delivery])
+    return delivery
+
+
+# Impressions ------------------------------------------------------------------------------
+
+# Double-quoted identifiers are standard SQL: the same statement runs on SQLite and PostgreSQL.
+IMPRESSION_UPSERT = """
+    INSERT INTO "leads_ctaimpression" ("day", "cta_id", "page_id", "count")
+    SELECT %s, cta."id", page."id", 1
+    FROM "leads_calltoaction" cta, "wagtailcore_page" page
+    WHERE cta."id" = %s AND page."id" = %s
+    ON CONFLICT ("day", "cta_id", "page_id")
+    DO UPDATE SET "count" = "leads_ctaimpression"."count" + 1
+"""
+
+
+def impression_record(*, cta_id: int, page_id: int, day: datetime.date) -> bool:
+    """Count one view of a CTA on a page on a day; False if the CTA or the page is gone.
+
+    One statement, INSERT ... SELECT ... ON CONFLICT DO UPDATE SET count = count + 1, the same
+    SQL on SQLite (3.24+) and PostgreSQL: atomic under any concurrency (no lost increment, no
+    IntegrityError to retry, no transaction to hold). The SELECT yields no row for a CTA or page
+    deleted since the page was cached, so a stale beacon is ignored instead of breaking a
+    foreign key.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            IMPRESSION_UPSERT, [connection.ops.adapt_datefield_value(day), cta_id, page_id]
+        )
+        return cursor.rowcount > 0
+
+
+# Privacy ----------------------------------------------------------------------------------
+#
+# Erasure leaves only anonymous counts. Submission rows are kept, scrubbed in place (analytics
+# still counts them: day, CTA, page, status, UTM source/medium/campaign); everything else about
+# the person is deleted: contact (with notes and subscriptions), deliveries, downloads,
+# task-queue rows and audit-log entries. One anonymous "leads.erase" entry is then logged on
+# each scrubbed submission (label "Submission #n", data {"cause": "request" | "retention"}), so
+# the history shows that an erasure happened and who did it, and nothing about the person.
+
+ERASE_BATCH = 500
+
+
+@dataclass
+class RetentionResult:
+    """What the retention policy erased (or would erase, on a dry run): counts only."""
+
+    submissions_by_status: dict[str, int]
+    contacts: int
+    dry_run: bool
+
+    @property
+    def submissions(self) -> int:
+        return sum(self.submissions_by_status.values())
+
+
+def person_erase(*, email: str, by=None) -> dict[str, int]:
+    """Erase everything held about this email address; returns how many of each kind of record
+    were erased (no personal data). Erasing an unknown or already erased address does nothing.
+    """
+    with transaction.atomic():
+        # Lock the contact first: a lead arriving meanwhile waits, then creates a new contact
+        # instead of attaching a submission to the one being deleted.
+        Contact.objects.with_email(email).select_for_update().first()
+        data = privacy.find(email)
+        submissions_scrub(
+            ids=[s.pk for s in data.submissions],
+            task_result_ids=data.task_result_ids,
+            by=by,
+            cause="request",
+        )
+        if data.contact is not None:
+            contacts_delete(contact_ids=[data.contact.pk])
+    return data.counts()
+
+
+def retention_apply(*, dry_run: bool = False, now=None) -> RetentionResult:
+    """Erase the submissions kept longer than LEAD_RETENTION_DAYS allows for their status, then
+    delete the contacts no live submission keeps. Idempotent: meant to run daily.
+
+    Works in batches, each in its own transaction: a run over a large backlog does not hold
+    locks for long, and an interrupted run is finished by the next one.
+    """
+    from django.db.models import Count
+
+    expired = privacy.expired_submissions(privacy.retention_policy(), now=now)
+    by_status = dict(expired.order_by().values_list("status").annotate(count=Count("pk")))
+    if dry_run:
+        contacts = privacy.contacts_without_live_submissions(ignoring=expired).count()
+        return RetentionResult(by_status, contacts, dry_run=True)
+    ids = list(expired.order_by("pk").values_list("pk", flat=True))
+    # The queue rows are found in one pass over the queue, not one per batch.
+    task_result_ids = privacy.task_results_for(
+        set(Delivery.objects.filter(submission_id__in=ids).values_list("pk", flat=True))
+    )
+    for start in range(0, len(ids), ERASE_BATCH):
+        with transaction.atomic():
+            submissions_scrub(
+                ids=ids[start : start + ERASE_BATCH],
+                task_result_ids=task_result_ids if start == 0 else [],
+                by=None,
+                cause="retention",
+            )
+    contacts = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                privacy.contacts_without_live_submissions()
+                .select_for_update()
+                .order_by("pk")
+                .values_list("pk", flat=True)[:ERASE_BATCH]
+            )
+            if not batch:
+                break
+            contacts += contacts_delete(contact_ids=batch)
+    return RetentionResult(by_status, contacts, dry_run=False)
+
+
+def submissions_scrub(*, ids: list[int], task_result_ids: list, by, cause: str) -> int:
+    """Scrub these submissions in place and delete their follow-up records (call inside a
+    transaction). Returns how many were scrubbed; already erased ones are left alone."""
+    from django.contrib.contenttypes.models import ContentType
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import ModelLogEntry
+
+    submissions = list(
+        Submission.objects.select_for_update().filter(pk__in=ids, erased_at__isnull=True)
+    )
+    if not submissions:
+        return 0
+    ids = [s.pk for s in submissions]
+    deliveries = Delivery.objects.filter(submission_id__in=ids)
+    downloads = DownloadEvent.objects.filter(submission_id__in=ids)
+    privacy.log_entries_on(
+        {
+            Submission: ids,
+            Delivery: list(deliveries.values_list("pk", flat=True)),
+            DownloadEvent: list(downloads.values_list("pk", flat=True)),
+        }
+    ).delete()
+    if task_result_ids:
+        DBTaskResult.objects.filter(pk__in=task_result_ids).delete()
+    deliveries.delete()
+    downloads.delete()
+    now = timezone.now()
+    for submission in submissions:
+        scrub(submission, now)
+    Submission.objects.bulk_update(submissions, SCRUBBED_FIELDS)
+    content_type = ContentType.objects.get_for_model(Submission)
+    action_uuid = uuid.uuid4()  # one erasure, one id: Wagtail groups the entries by it
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(submission.pk),
+            label=str(submission),
+            action="leads.erase",
+            data={"cause": cause},
+            timestamp=now,
+            user=by,
+            uuid=action_uuid,
+        )
+        for submission in submissions
+    )
+    return len(submissions)
+
+
+SCRUBBED_FIELDS = [
+    "erased_at",
+    "email",
+    "answers",
+    "contact",
+    "owner",
+    "referrer",
+    "landing_page",
+    "first_touch",
+    "utm_term",
+    "utm_content",
+    "spam_reasons",
+    "status_reason",
+    "idempotency_key",
+    "received_at",
+    "consent_at",
+    "status_changed_at",
+]
+
+
+def scrub(submission: Submission, now: datetime.datetime) -> None:
+    """What remains of an erased submission: its day, CTA, page, status, consent wording and
+    campaign (source, medium, name), nothing that points back to the person."""
+    submission.erased_at = now
+    submission.email = ""
+    submission.answers = {}
+    submission.contact = None
+    submission.owner = None
+    submission.referrer = ""
+    submission.landing_page = ""
+    submission.first_touch = {}
+    submission.utm_term = ""
+    submission.utm_content = ""
+    submission.spam_reasons = []
+    # Staff may have typed personal details in a reason; a disqualified row needs one.
+    submission.status_reason = "erased" if submission.status == Status.DISQUALIFIED else ""
+    # The old key is a hash of the answers; the unique constraint needs some value.
+    submission.idempotency_key = secrets.token_hex(32)
+    submission.received_at = day_start(submission.received_at)
+    submission.consent_at = day_start(submission.consent_at)
+    submission.status_changed_at = day_start(submission.status_changed_at)
+
+
+def day_start(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Midnight (site time zone) of that day: the day still counts, the exact time is gone."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def contacts_delete(*, contact_ids: list[int]) -> int:
+    """Delete these contacts, their notes and subscriptions, and the audit-log entries on all of
+    them (inside a transaction, once their submissions are scrubbed). Returns how many."""
+    if Submission.objects.filter(contact_id__in=contact_ids).exists():
+        # A submission would be deleted with its contact: erase (scrub) it first.
+        raise ValidationError("These contacts still have submissions.")
+    privacy.log_entries_on(
+        {
+            Contact: contact_ids,
+            Note: Note.objects.filter(contact_id__in=contact_ids).values_list("pk", flat=True),
+            Subscription: Subscription.objects.filter(contact_id__in=contact_ids).values_list(
+                "pk", flat=True
+            ),
+        }
+    ).delete()
+    deleted, _ = Contact.objects.filter(pk__in=contact_ids).delete()
+    return len(contact_ids) if deleted else 0

@@ -118,3 +118,21 @@ def hash_key(value: str) -> str:
     return hashlib.blake2b(
         value.encode("utf-8", "replace"), key=settings.SECRET_KEY.encode()[:64], digest_size=16
     ).hexdigest()
+
+
+def impression_rate_limited(*, ip: str) -> bool:
+    """Count one impression beacon against the per-IP limit; True if it is exceeded.
+
+    Separate counters from the form limits (a reader scrolling past many CTAs must not use up
+    their form posts), and failing open like them: a lost impression matters less than a lead.
+    """
+    per_hour = settings.LEAD_IMPRESSIONS_PER_IP_HOUR
+    if not per_hour:
+        return False
+    key = f"leads:rate:seen:{hash_key(ip or 'unknown')}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) > per_hour
+    except Exception as error:
+        logger.warning("Impression limit not checked, cache unavailable: %s", type(error).__name__)
+        return False

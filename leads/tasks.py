@@ -12,8 +12,8 @@ from django.db import transaction
 from django_tasks import task, task_backends
 
 from . import services
-from .emails import send_confirmation, send_notification, send_opt_in
-from .models import DeliveryKind
+from .emails import send_confirmation, send_hot_lead, send_notification, send_opt_in
+from .models import Contact, Delivery, DeliveryKind
 from .webhooks import send_webhook
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ SENDERS = {
     DeliveryKind.CONFIRMATION: send_confirmation,
     DeliveryKind.OPT_IN: send_opt_in,
     DeliveryKind.WEBHOOK: send_webhook,
+    DeliveryKind.HOT_LEAD: send_hot_lead,
 }
 
 
@@ -35,8 +36,42 @@ def deliver(delivery_id: int) -> str:
 @task()
 def deliver_follow_up(delivery_ids: list[int]) -> dict[str, str]:
     """The first attempt at each delivery of one submission: one task (one queue row) per lead.
-    A delivery that fails is retried on its own, through `deliver`."""
-    return {str(delivery_id): delivery_attempt(delivery_id) for delivery_id in delivery_ids}
+    A delivery that fails is retried on its own, through `deliver`. Then the lead's contact is
+    rescored: here, so the visitor's request never waits for it and the queue gets no second
+    row per lead."""
+    outcomes = {str(delivery_id): delivery_attempt(delivery_id) for delivery_id in delivery_ids}
+    rescore_after_follow_up(delivery_ids)
+    return outcomes
+
+
+def rescore_after_follow_up(delivery_ids: list[int]) -> None:
+    """A new (or released) submission changes its contact's score. The hot-lead alert's own
+    follow-up does not rescore. A failure is logged, not raised: the daily `score_contacts`
+    catches up, and the deliveries' outcomes stand."""
+    contact_ids = set(
+        Delivery.objects.filter(pk__in=delivery_ids)
+        .exclude(kind=DeliveryKind.HOT_LEAD)
+        .values_list("submission__contact", flat=True)
+    )
+    for contact in Contact.objects.filter(pk__in=contact_ids - {None}):
+        try:
+            services.contact_score_refresh(contact=contact)
+        except Exception as error:
+            logger.error("Could not rescore contact %s: %s", contact.pk, type(error).__name__)
+
+
+@task()
+def score_contacts(contact_ids: list[int] | None = None) -> int:
+    """Recompute lead scores (all contacts if None): after a rule or setting changes."""
+    return services.scores_recompute(contact_ids=contact_ids)
+
+
+def rescore_everyone_after_commit(sender, raw=False, **kwargs) -> None:
+    """A scoring rule or the scoring settings changed, so every score is stale: recompute them
+    in a task once the change commits (not in the request; connected in apps.py so that every
+    path, the admin, the shell or a script, triggers it)."""
+    if not raw:  # loaddata
+        transaction.on_commit(lambda: enqueue(score_contacts, None))
 
 
 def delivery_attempt(delivery_id: int) -> str:

@@ -7,11 +7,12 @@ refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the 
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from .attribution import Attribution
 from .forms import form_for
 from .models import CallToAction, Contact, CTAKind, Submission, Subscription
 from .origin import origin_refused
-from .spam import rate_limited, spam_reasons
+from .spam import impression_rate_limited, rate_limited, spam_reasons
 from .tokens import (
     OPT_IN_MAX_AGE,
     download_max_age,
@@ -143,6 +144,48 @@ def submit(request, cta_id):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
     thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.pk)])
     return HttpResponseRedirect(thanks_url, status=303)
+
+
+# The largest beacon body we read: a form token is under 200 characters.
+MAX_BEACON_BYTES = 1024
+
+
+@csrf_exempt
+@require_POST
+def seen(request, cta_id):
+    """Count one impression of a CTA: leads.js posts the form's token when the box scrolls
+    into view, once per CTA per page view.
+
+    Works on cached pages: the signed token names the CTA and page it was rendered for, so the
+    count is right whoever got the page, and no one can count impressions for a page that did
+    not show the CTA. Nothing about the visitor is read or kept: no cookie, no session, no IP
+    (beyond a hashed rate-limit counter). CSRF-exempt for the same reason as `submit`;
+    cross-site posts are refused by Origin and Fetch Metadata.
+    """
+    if origin_refused(request):
+        return beacon_response(403)
+    length = declared_length(request)
+    if length is None or length > MAX_BEACON_BYTES:
+        return beacon_response(400)
+    try:
+        raw_token = request.POST.get("token", "")
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
+        return beacon_response(400)
+    token = read_form_token(raw_token, cta_id) if raw_token else None
+    if token is None or not token.valid or token.expired:
+        return beacon_response(400)
+    if token.page_id is None:  # the CTA's own page or a preview: not an article impression
+        return beacon_response(204)
+    if impression_rate_limited(ip=client_ip(request)):
+        return beacon_response(429)
+    services.impression_record(cta_id=cta_id, page_id=token.page_id, day=timezone.localdate())
+    return beacon_response(204)
+
+
+def beacon_response(status: int) -> HttpResponse:
+    response = HttpResponse(status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def full_message(cta) -> str:

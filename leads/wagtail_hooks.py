@@ -1,16 +1,21 @@
 """Leads in the Wagtail admin: the CTA library, topic CTAs, blocked domains, submissions."""
 
 from django.shortcuts import render
-from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import services
+from .admin import (
+    analytics,  # noqa: F401 - analytics, campaigns, dashboard panel
+    inbox,  # noqa: F401 - the inbox at /admin/leads/
+    menu,  # noqa: F401 - registers the Leads menu
+    privacy,  # noqa: F401
+    scoring,  # noqa: F401
+)
+from .admin.contact import LOG_FORMATTERS  # also registers the contact page
 from .models import BlockedEmailDomain, CallToAction, Submission, TopicCTA
 
 
@@ -37,6 +42,11 @@ class BlockedEmailDomainViewSet(SnippetViewSet):
     list_display = ["domain", "note"]
     search_fields = ["domain"]
 
+    def register_chooser_viewset(self):
+        # No chooser: nothing links to a blocked domain, and Wagtail's choosers check no rights
+        # (any admin user, editors included, could list the domains through one).
+        pass
+
 
 class CTAGroup(SnippetViewSetGroup):
     items = (CallToActionViewSet, TopicCTAViewSet, BlockedEmailDomainViewSet)
@@ -62,72 +72,12 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(Submission, ReadOnlyPolicy(Submission), exact_class=True)
 
 
-class SubmissionViewSet(ModelViewSet):
-    """Stored submissions, read-only: page, answers, consent and attribution of each."""
-
-    model = Submission
-    icon = "form"
-    menu_label = "Submissions"
-    menu_order = 260
-    add_to_admin_menu = True
-    url_prefix = "leads/submissions"
-    name = "leads_submission"
-    inspect_view_enabled = True
-    # Submissions are records, not content: tracking them would enqueue a reference-index task
-    # with every lead (a queue outage would then cost the lead) and list each one as a "usage"
-    # of its CTA and page.
-    add_to_reference_index = False
-    list_display = [
-        "__str__",
-        "cta_kind",
-        "cta_title",
-        "page_title",
-        Column("status", label="Status", accessor="get_status_display"),
-        "utm_source",
-        "received_at",
-    ]
-    list_filter = ["status", "cta_kind", "utm_source", "received_at"]
-    # Never offered (see ReadOnlyPolicy), but a ModelViewSet needs a form to build its URLs.
-    form_fields = ["status"]
-    inspect_view_fields = [
-        "cta_kind",
-        "cta_title",
-        "page",
-        "page_title",
-        "status",
-        "spam_reasons",
-        "email",
-        "answers",
-        "consent_given",
-        "consent_text",
-        "consent_at",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "utm_term",
-        "utm_content",
-        "referrer",
-        "landing_page",
-        "first_touch",
-        "received_at",
-        "follow_up",
-        "downloaded",
-    ]
-
-
-@hooks.register("register_admin_viewset")
-def register_submission_viewset():
-    return SubmissionViewSet()
-
-
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    def describe_status_change(data):
-        return format_html(
-            "Status changed from {} to {}", data.get("from", "?"), data.get("to", "?")
-        )
-
-    actions.register_action("leads.status_change", "Change status", describe_status_change)
+    # Formatter classes, not (label, function) pairs: Wagtail would show a plain function's
+    # repr instead of calling it.
+    for action, formatter in LOG_FORMATTERS.items():
+        actions.register_action(action)(formatter)
 
 
 @hooks.register("after_create_snippet")

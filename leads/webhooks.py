@@ -44,16 +44,7 @@ def payload(submission: Submission) -> dict:
             "version": submission.consent.version if submission.consent else "",
             "at": submission.consent_at.isoformat() if submission.consent_at else None,
         },
-        "attribution": {
-            "utm_source": submission.utm_source,
-            "utm_medium": submission.utm_medium,
-            "utm_campaign": submission.utm_campaign,
-            "utm_term": submission.utm_term,
-            "utm_content": submission.utm_content,
-            "referrer": submission.referrer,
-            "landing_page": submission.landing_page,
-            "first_touch": submission.first_touch,
-        },
+        "attribution": submission.attribution(),
     }
 
 

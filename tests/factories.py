@@ -102,8 +102,10 @@ ANSWERS = {
         "email": "ana@acme.example",
         "company": "Acme",
         "phone": "+44 20 7946 0000",
-        "budget": "5k-20k",
-        "timeline": "quarter",
+        # A modest lead (quote + business domain = 50): below the hot-lead threshold (60), so
+        # tests of the ordinary follow-up see no hot-lead alert. test_scoring makes hot ones.
+        "budget": "under-5k",
+        "timeline": "exploring",
         "message": "We need a quote for lead capture on our blog.",
     },
     "newsletter": {"email": "ana@acme.example", "consent": "on"},

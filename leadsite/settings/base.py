@@ -193,6 +193,9 @@ CSRF_COOKIE_HTTPONLY = False  # Wagtail's admin JavaScript reads the CSRF cookie
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# No Gravatar: it would send a hash of each staff member's email to a third party on every
+# admin page. Wagtail shows its default avatar (or an uploaded one) instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -215,6 +218,9 @@ LEADSITE_IMPORT_ORIGINS = env_list(
 LEADS_NOTIFY_EMAIL = env("LEADS_NOTIFY_EMAIL", "sales@localhost")
 # Rate limits on the shared cache, e.g. "ip=30/h,email=10/h"; "off" disables them (load tests).
 LEAD_RATE_LIMITS = env("LEAD_RATE_LIMITS", "ip=30/h,email=10/h")
+# CTA impression beacons counted per client IP and hour; more get a 429 and are not counted,
+# so one client cannot inflate the funnel. Far above what a reader scrolls past; 0 = off.
+LEAD_IMPRESSIONS_PER_IP_HOUR = int(env("LEAD_IMPRESSIONS_PER_IP_HOUR", "600"))
 # A form posted sooner than this after it was rendered is treated as a bot.
 LEAD_FORM_MIN_SECONDS = float(env("LEAD_FORM_MIN_SECONDS", "3"))
 # How long a rendered form stays valid. Keep it above the longest page cache lifetime.
@@ -227,6 +233,9 @@ LEAD_CONFIRMATIONS_PER_HOUR = int(env("LEAD_CONFIRMATIONS_PER_HOUR", "3"))
 LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
 # Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
 LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
+# Days a submission is kept, per review status, before `apply_retention` erases it (counted
+# from its last status change); "default" covers the other statuses, "off" keeps everything.
+LEAD_RETENTION_DAYS = env("LEAD_RETENTION_DAYS", "spam=90,disqualified=90,default=1095")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 // Lead forms, enhanced. Without this file every form still works (POST, then a thank-you page).
-// With it: the visit's first touch is posted with the form, and forms submit in place.
+// With it: the visit's first touch is posted with the form, forms submit in place, and each CTA
+// that scrolls into view is counted once (an anonymous impression, see watchImpressions).
 (function () {
   "use strict";
 
@@ -68,4 +69,44 @@
 
   document.addEventListener("submit", submitInPlace);
   document.querySelectorAll("[data-lead-form]").forEach(fillFirstTouch);
+
+  // Impressions: when a CTA box scrolls into view, post its form's signed token (which names
+  // the CTA and the page) to /leads/cta/<id>/seen/, once per CTA per page view. Nothing about
+  // the visitor is sent or stored, so this works on cached pages without a cookie.
+  function sendSeen(url, token) {
+    var body = new URLSearchParams({ token: token });
+    if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+    if (window.fetch) {
+      window.fetch(url, { method: "POST", body: body, keepalive: true, credentials: "omit" })
+        .catch(function () {}); // a lost impression is not worth bothering the reader
+    }
+  }
+
+  function watchImpressions() {
+    // Previews in the admin are framed: editors reading a draft are not readers.
+    if (!("IntersectionObserver" in window) || window.self !== window.top) return;
+    var seen = {};
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var box = entry.target;
+        var visible = entry.intersectionRect.height;
+        // Half the box in view, or half the screen filled by a box taller than it.
+        if (!entry.isIntersecting ||
+            (entry.intersectionRatio < 0.5 && visible < window.innerHeight / 2)) return;
+        observer.unobserve(box);
+        var form = box.querySelector("[data-lead-form]");
+        var token = form && form.elements.token;
+        if (!token || !token.value) return;
+        var url = form.action.replace(/\/submit\/?$/, "/seen/");
+        if (seen[url]) return;
+        seen[url] = true;
+        sendSeen(url, token.value);
+      });
+    }, { threshold: [0, 0.25, 0.5, 0.75, 1] });
+    document.querySelectorAll("[data-lead-cta]").forEach(function (box) {
+      observer.observe(box);
+    });
+  }
+
+  watchImpressions();
 })();

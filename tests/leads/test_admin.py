@@ -81,27 +81,25 @@ def test_a_webinar_without_date_and_seats_is_refused_with_a_message(client, edit
 def test_editors_see_no_submissions(client, editor, submission):
     client.force_login(editor)
     for url in (
-        reverse("leads_submission:index"),
-        reverse("leads_submission:inspect", args=[submission.pk]),
-        reverse("leads_submission:inspect", args=[submission.pk + 1000]),
+        reverse("leads_inbox:index"),
+        reverse("leads_inbox:inspect", args=[submission.pk]),
+        reverse("leads_inbox:inspect", args=[submission.pk + 1000]),
     ):
         response = client.get(url)
         assert response.status_code in {302, 403, 404}, url
         assert submission.email not in response.content.decode()
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert reverse("leads_submission:index") not in dashboard
+    assert reverse("leads_inbox:index") not in dashboard
 
 
 def test_submissions_cannot_be_added_or_edited_even_by_a_superuser(client, admin_user, submission):
     client.force_login(admin_user)
     for url in (
-        reverse("leads_submission:add"),
-        reverse("leads_submission:edit", args=[submission.pk]),
+        reverse("leads_inbox:add"),
+        reverse("leads_inbox:edit", args=[submission.pk]),
     ):
         assert client.get(url).status_code in {302, 403}, url
-    response = client.post(
-        reverse("leads_submission:edit", args=[submission.pk]), {"status": "won"}
-    )
+    response = client.post(reverse("leads_inbox:edit", args=[submission.pk]), {"status": "won"})
     submission.refresh_from_db()
     assert submission.status == "new"
     assert response.status_code in {302, 403}
@@ -111,7 +109,7 @@ def test_inspecting_a_submission_shows_page_consent_attribution_and_follow_up(
     client, admin_user, submission
 ):
     client.force_login(admin_user)
-    page = client.get(reverse("leads_submission:inspect", args=[submission.pk])).content.decode()
+    page = client.get(reverse("leads_inbox:inspect", args=[submission.pk])).content.decode()
     assert submission.consent.text in page
     assert "Staff notification: sent (1 attempt)" in page
     assert "Confirmation email: sent (1 attempt)" in page

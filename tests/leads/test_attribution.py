@@ -128,7 +128,7 @@ def test_attribution_with_markup_is_shown_escaped_in_admin(client, cta, django_u
 
     admin = django_user_model.objects.create_superuser("admin", "admin@example.com", "x")
     client.force_login(admin)
-    response = client.get(reverse("leads_submission:inspect", args=[submission.pk]))
+    response = client.get(reverse("leads_inbox:inspect", args=[submission.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert escape(script) in page

@@ -76,7 +76,7 @@ def submit_raw(client, cta, body: bytes, content_type=FORM, **extra):
 def admin_inspect(client, submission, django_user_model):
     admin = django_user_model.objects.create_superuser("admin", "admin@example.com", "x")
     client.force_login(admin)
-    response = client.get(reverse("leads_submission:inspect", args=[submission.pk]))
+    response = client.get(reverse("leads_inbox:inspect", args=[submission.pk]))
     assert response.status_code == 200
     return response.content.decode()
 

@@ -1,8 +1,11 @@
-"""The write rules in leads/services.py: the review workflow, release, contacts, idempotency."""
+"""The write rules in leads/services.py: the review workflow, release, contacts, idempotency,
+bulk review, assignment and notes."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from wagtail.models import ModelLogEntry
 
 from leads import services
@@ -28,7 +31,9 @@ REFUSED = [
 def submission_in(status, **answers):
     """A stored submission, moved straight to `status` (test setup, not a workflow step)."""
     submission = capture_lead(make_cta("quote"), **answers).submission
-    Submission.objects.filter(pk=submission.pk).update(status=status)
+    Submission.objects.filter(pk=submission.pk).update(
+        status=status, status_reason="set up for the test"
+    )
     submission.refresh_from_db()
     return submission
 
@@ -107,15 +112,15 @@ def test_refused_status_change_is_not_logged(reviewer):
     assert not ModelLogEntry.objects.for_instance(submission).exists()
 
 
-def test_quarantined_submission_cannot_be_set_back_to_new_without_release(reviewer):
+def test_setting_a_quarantined_submission_back_to_new_releases_it(reviewer):
     submission = capture_lead(make_cta("quote"), spam_reasons=["honeypot filled in"]).submission
 
-    with pytest.raises(ValidationError):
-        services.submission_set_status(submission=submission, to=Status.NEW, by=reviewer)
+    services.submission_set_status(submission=submission, to=Status.NEW, by=reviewer)
 
     submission.refresh_from_db()
-    assert submission.status == Status.SPAM
-    assert submission.contact is None
+    assert submission.status == Status.NEW
+    assert submission.contact.email == "ana@acme.example"
+    assert submission.deliveries.exists()
 
 
 def test_release_of_quarantined_submission_attaches_contact_and_follow_up(reviewer):
@@ -203,3 +208,110 @@ def test_same_render_with_different_answers_stores_two_submissions():
 
     assert second.created is True
     assert second.submission.pk != first.submission.pk
+
+
+# Bulk review, assignment and notes ---------------------------------------------------------
+
+
+def make_salesperson(username="sam"):
+    user = get_user_model().objects.create_user(username, f"{username}@site.example", "pw")
+    user.groups.add(Group.objects.get(name="Sales"))
+    return user
+
+
+def test_bulk_status_change_moves_the_allowed_and_reports_the_refused(reviewer):
+    fresh = submission_in(Status.NEW)
+    won = submission_in(Status.WON, email="won@acme.example")
+
+    result = services.submissions_set_status(
+        submissions=[fresh, won], to=Status.QUALIFIED, by=reviewer, reason="fits"
+    )
+
+    assert result.changed == [fresh.pk]
+    assert set(result.refused) == {won.pk}
+    assert "cannot become qualified" in result.refused[won.pk]
+    fresh.refresh_from_db()
+    won.refresh_from_db()
+    assert (fresh.status, fresh.status_reason) == (Status.QUALIFIED, "fits")
+    assert won.status == Status.WON
+
+
+def test_bulk_disqualify_without_reason_changes_nothing(reviewer):
+    submission = submission_in(Status.NEW)
+
+    with pytest.raises(ValidationError):
+        services.submissions_set_status(
+            submissions=[submission], to=Status.DISQUALIFIED, by=reviewer, reason=" "
+        )
+
+    submission.refresh_from_db()
+    assert submission.status == Status.NEW
+
+
+def test_disqualified_submission_keeps_its_reason_and_the_database_insists_on_one(reviewer):
+    submission = submission_in(Status.NEW)
+
+    services.submission_set_status(
+        submission=submission, to=Status.DISQUALIFIED, by=reviewer, reason="student project"
+    )
+
+    submission.refresh_from_db()
+    assert submission.status_reason == "student project"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.filter(pk=submission.pk).update(status_reason="")
+
+
+def test_assigning_records_the_owner_and_logs_ids_only(reviewer):
+    submission = submission_in(Status.NEW)
+    sam = make_salesperson()
+
+    result = services.submissions_assign(submissions=[submission], owner=sam, by=reviewer)
+
+    submission.refresh_from_db()
+    assert result.changed == [submission.pk]
+    assert submission.owner == sam
+    entry = ModelLogEntry.objects.for_instance(submission).get(action="leads.assign")
+    assert entry.data == {"from": None, "to": sam.pk}
+    assert "ana@acme.example" not in entry.label
+
+
+def test_leads_cannot_be_assigned_to_someone_without_lead_rights(reviewer):
+    submission = submission_in(Status.NEW)
+    editor = get_user_model().objects.create_user("ed", "ed@site.example", "pw")
+
+    with pytest.raises(ValidationError):
+        services.submissions_assign(submissions=[submission], owner=editor, by=reviewer)
+
+    submission.refresh_from_db()
+    assert submission.owner is None
+
+
+def test_unassigning_clears_the_owner(reviewer):
+    submission = submission_in(Status.NEW)
+    services.submission_assign(submission=submission, owner=make_salesperson(), by=reviewer)
+
+    services.submission_assign(submission=submission, owner=None, by=reviewer)
+
+    submission.refresh_from_db()
+    assert submission.owner is None
+
+
+def test_only_the_author_edits_a_note(reviewer):
+    contact = submission_in(Status.NEW).contact
+    sam = make_salesperson()
+    note = services.note_add(contact=contact, text="  Called, wants a demo.  ", by=sam)
+
+    services.note_edit(note=note, text="Called, demo on Friday.", by=sam)
+    with pytest.raises(PermissionDenied):
+        services.note_edit(note=note, text="Overwritten", by=reviewer)
+
+    note.refresh_from_db()
+    assert note.text == "Called, demo on Friday."
+    assert note.author == sam
+
+
+def test_an_empty_note_is_refused(reviewer):
+    contact = submission_in(Status.NEW).contact
+
+    with pytest.raises(ValidationError):
+        services.note_add(contact=contact, text="   ", by=reviewer)
