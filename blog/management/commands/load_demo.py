@@ -1,5 +1,5 @@
-"""Build the demo site: the page tree, the demo articles and their calls to action, and demo
-users. Safe to re-run."""
+"""Build the demo site: the page tree, the demo articles and their calls to action, demo users
+and demo leads. Safe to re-run."""
 
 import os
 import secrets
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
-from leads.demo import ensure_demo_ctas
+from leads.demo import ensure_demo_ctas, ensure_demo_leads
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
 
@@ -41,6 +41,12 @@ class Command(BaseCommand):
         ctas = ensure_demo_ctas()
         self.stdout.write(f"Demo calls to action: {', '.join(cta.title for cta in ctas.values())}.")
         self.create_users()
+        # After the users: the demo leads are owned by the `sales` user.
+        leads = ensure_demo_leads()
+        self.stdout.write(
+            f"Demo leads: {leads.created} submissions created, {leads.contacts} contacts, "
+            f"{leads.impressions} daily impression counts, {leads.campaigns} campaigns."
+        )
 
     @transaction.atomic
     def create_users(self):
