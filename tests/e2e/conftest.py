@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
@@ -205,6 +206,15 @@ class Tab:
 
     def axe_violations(self) -> list[dict]:
         """axe-core's violations for the current page, with target-size (WCAG 2.2) switched on."""
+        # Let fades end first (Wagtail's messages fade in over half a second): axe would
+        # otherwise measure the contrast of half-transparent text. Endless animations (spinners)
+        # are not waited for.
+        self.page.wait_for_function(
+            """() => document.getAnimations().every(
+                (animation) => animation.playState !== "running"
+                    || animation.effect?.getComputedTiming().endTime === Infinity
+            )"""
+        )
         self.page.add_script_tag(path=str(AXE_SCRIPT))
         result = self.page.evaluate(
             "() => axe.run(document, {rules: {'target-size': {enabled: true}}})"
@@ -223,6 +233,32 @@ def format_violations(violations: list[dict]) -> str:
             summary = node.get("failureSummary", "").replace("\n", "\n         ")
             lines.append(f"       {summary}")
     return "\n".join(lines)
+
+
+def assert_axe_clean(tab, where: str = ""):
+    violations = tab.axe_violations()
+    assert violations == [], f"axe, {where or tab.page.url}:\n{format_violations(violations)}"
+
+
+PASSWORD = "a-good-password"
+
+
+def make_staff(username: str, group: str, **fields) -> User:
+    """A member of one of the groups the migrations create ("Sales", "Editors"...)."""
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in_as(tab, group: str, username: str, **fields) -> User:
+    """A new member of `group`, signed in through the admin's own login form."""
+    user = make_staff(username, group, **fields)
+    tab.goto("/admin/login/")
+    tab.page.get_by_label("Username").fill(username)
+    tab.page.get_by_label("Password").fill(PASSWORD)
+    tab.page.get_by_role("button", name="Sign in").click()
+    tab.page.wait_for_url("**/admin/")
+    return user
 
 
 @pytest.fixture

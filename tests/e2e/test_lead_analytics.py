@@ -1,0 +1,112 @@
+"""CTA impressions and lead analytics in Chromium: a CTA scrolled into view is counted once
+per page view; the analytics page, the campaigns and the dashboard panel are accessible and
+load nothing from another site."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from leads.models import Campaign, CTAImpression, Status, Submission
+from tests.factories import capture_lead, make_article, make_cta
+
+from .conftest import assert_axe_clean, log_in_as
+
+pytestmark = pytest.mark.e2e
+
+LONG_BODY = [
+    ("section", f"<h2>Part {n}</h2>" + "<p>Words to scroll past.</p>" * 12) for n in range(8)
+]
+
+
+def impressions(cta) -> int:
+    return sum(CTAImpression.objects.filter(cta=cta).values_list("count", flat=True))
+
+
+def wait_for_impressions(tab, cta, expected: int):
+    """Poll the database until the beacon has been counted (Playwright's own wait)."""
+    for _ in range(100):
+        if impressions(cta) >= expected:
+            break
+        tab.page.wait_for_timeout(100)
+    assert impressions(cta) == expected
+
+
+@pytest.fixture
+def two_ctas_below_the_fold(site):
+    first, second = make_cta("quote", headline="Ask for a quote"), make_cta("newsletter")
+    body = [*LONG_BODY[:4], ("cta", first), *LONG_BODY[4:]]
+    article = make_article(site["index"], "A long read", body=body, cta=second)
+    return article, first, second
+
+
+def test_cta_scrolled_into_view_counts_one_impression_per_page_view(tab, two_ctas_below_the_fold):
+    article, first, second = two_ctas_below_the_fold
+    tab.goto(article.url)
+    first_box = tab.page.locator(f'[aria-labelledby="cta{first.pk}-title"]')
+    second_box = tab.page.locator(f'[aria-labelledby="cta{second.pk}-title"]')
+    expect(first_box).not_to_be_in_viewport()
+    assert impressions(first) == 0
+
+    first_box.scroll_into_view_if_needed()
+    wait_for_impressions(tab, first, 1)
+    # Away and back again, then on to the second CTA: the first is not counted twice.
+    tab.page.evaluate("window.scrollTo(0, 0)")
+    first_box.scroll_into_view_if_needed()
+    second_box.scroll_into_view_if_needed()
+    wait_for_impressions(tab, second, 1)
+    assert impressions(first) == 1
+
+    tab.page.reload()  # a new page view counts again
+    tab.page.locator(f'[aria-labelledby="cta{first.pk}-title"]').scroll_into_view_if_needed()
+    wait_for_impressions(tab, first, 2)
+    row = CTAImpression.objects.get(cta=first)
+    assert (row.page_id, row.day) == (article.pk, timezone.localdate())
+    assert tab.page.context.cookies() == []
+    assert tab.console_errors == []
+
+
+@pytest.fixture
+def analytics_data(site):
+    cta = make_cta("quote", title="Quote")
+    article = make_article(site["index"], "Gated content that converts", cta=cta)
+    CTAImpression.objects.create(day=timezone.localdate(), cta=cta, page=article, count=120)
+    for n, status in enumerate([Status.NEW, Status.QUALIFIED, Status.WON, Status.NEW]):
+        submission = capture_lead(cta, email=f"p{n}@firm{n}.example", nonce=f"n{n}").submission
+        received = timezone.now() - datetime.timedelta(days=n * 3)
+        Submission.objects.filter(pk=submission.pk).update(
+            page=article,
+            status=status,
+            received_at=received,
+            utm_source="linkedin",
+            utm_medium="paid",
+            utm_campaign="spring",
+        )
+    Campaign.objects.create(utm_campaign="spring", name="Spring eBook", spend=400)
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/leads/analytics/", "/admin/leads/analytics/?days=90"]
+)
+def test_sales_pages_are_axe_clean_and_load_nothing_from_elsewhere(tab, analytics_data, path):
+    log_in_as(tab, "Sales", "sally")
+    tab.goto(path)
+    if path == "/admin/":
+        expect(tab.page.get_by_role("heading", name="Leads", exact=True)).to_be_visible()
+    if "analytics" in path:
+        expect(tab.page.get_by_role("img", name="Leads per day")).to_be_visible()
+        tab.page.get_by_text("Leads per day as a table").click()
+        expect(tab.page.get_by_role("table", name="Leads per day")).to_be_visible()
+    assert_axe_clean(tab)
+    assert tab.foreign_requests() == []  # no Gravatar either: settings switch it off
+
+
+def test_sales_see_campaign_spend_and_cost_per_lead(tab, analytics_data):
+    log_in_as(tab, "Sales", "sally")
+    tab.goto("/admin/leads/campaigns/")
+    expect(tab.page.get_by_text("Spring eBook")).to_be_visible()
+    assert_axe_clean(tab)
+    tab.goto("/admin/leads/analytics/")
+    campaigns = tab.page.locator("#campaigns-section")
+    expect(campaigns.get_by_role("row", name="Spring eBook")).to_contain_text("USD 100.00")
