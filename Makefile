@@ -62,7 +62,7 @@ demo: migrate ## Load the demo site: page tree, articles, users (DEMO_PASSWORD s
 	$(PYTHON) manage.py load_demo
 
 run: demo ## Set up everything and serve the demo at http://127.0.0.1:8000 (PORT=9000 to change).
-	@echo "LeadSite: http://$(BIND):$(PORT)/  admin: http://$(BIND):$(PORT)/admin/ as admin or editor,"
+	@echo "LeadSite: http://$(BIND):$(PORT)/  admin: http://$(BIND):$(PORT)/admin/ as admin, editor or sales,"
 	@echo "  password: \$$DEMO_PASSWORD, or the one generated and printed above on the first run."
 	SITE_URL=$${SITE_URL:-http://$(BIND):$(PORT)} $(PYTHON) manage.py runserver $(BIND):$(PORT)
 
