@@ -35,7 +35,6 @@ from .models import (
     DeliveryStatus,
     DownloadEvent,
     Note,
-    ScoringSettings,
     Status,
     Submission,
     Subscription,
@@ -415,11 +414,10 @@ def demo_scores(contacts, now) -> None:
         contact.hot_notified_at = latest[contact.pk].received_at + datetime.timedelta(minutes=5)
     fakes.backdate(contacts, "hot_notified_at")
     services.scores_recompute(contact_ids=[c.pk for c in contacts], now=now)
-    threshold = ScoringSettings.load().hot_threshold
     cold = set(
-        Contact.objects.filter(pk__in=[c.pk for c in contacts], score__lt=threshold).values_list(
-            "pk", flat=True
-        )
+        Contact.objects.filter(pk__in=[c.pk for c in contacts])
+        .exclude(pk__in=Contact.objects.hot())
+        .values_list("pk", flat=True)
     )
     Contact.objects.filter(pk__in=cold).update(hot_notified_at=None)
     alerts = [

@@ -274,6 +274,13 @@ class ContactQuerySet(models.QuerySet):
     def with_email(self, email: str):
         return self.filter(email=normalise_email(email))
 
+    def hot(self, threshold: int | None = None):
+        """Contacts whose score has reached the hot-lead threshold (the scoring settings',
+        unless the caller has already read it)."""
+        if threshold is None:
+            threshold = ScoringSettings.load().hot_threshold
+        return self.filter(score__gte=threshold)
+
 
 class Contact(models.Model):
     """A person who answered at least one CTA, with the details they gave last."""
@@ -944,6 +951,9 @@ class ScoringSettings(BaseGenericSetting):
                 violation_error_message="The half-life is at least one day.",
             )
         ]
+
+    def is_hot(self, score: int) -> bool:
+        return score >= self.hot_threshold
 
     def free_domains(self) -> frozenset[str]:
         return frozenset(

@@ -549,7 +549,7 @@ class ScoringInputs:
         )
 
     def is_hot(self, contact: Contact, score: scoring.Score) -> bool:
-        return score.points >= self.settings.hot_threshold and contact.hot_notified_at is None
+        return self.settings.is_hot(score.points) and contact.hot_notified_at is None
 
 
 def score_apply(contact: Contact, score: scoring.Score, now: datetime.datetime) -> None:

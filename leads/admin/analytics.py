@@ -239,7 +239,7 @@ class LeadsPanel(Component):
             mine=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner=user)),
         )
         hot = (
-            Contact.objects.filter(score__gte=threshold)
+            Contact.objects.hot(threshold)
             .filter(Exists(Submission.objects.open().filter(contact=OuterRef("pk"))))
             .count()
         )

@@ -457,7 +457,7 @@ class ContactView(ContactMixin, WagtailAdminTemplateMixin, View):
             or (NoteForm(prefix="note-add") if user.has_perm(ADD_NOTE) else None),
             can_review=can_review,
             hot_threshold=settings.hot_threshold,
-            is_hot=self.contact.score >= settings.hot_threshold,
+            is_hot=settings.is_hot(self.contact.score),
             score_explanation=explanation_rows(self.contact.score_explanation),
             retryable=services.RETRYABLE,
             status_choices=Status,
