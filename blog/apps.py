@@ -7,11 +7,29 @@ class BlogConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from wagtail.signals import page_published
+        from django.db.models.signals import post_delete, post_save
+        from taggit.models import Tag
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from leadsite import page_cache
 
         from .models import ArticlePage
 
         page_published.connect(reindex_after_publish, sender=ArticlePage)
+
+        # Cached pages (app and front cache) go when what they show changes.
+        page_published.connect(page_cache.purge_after_publish, dispatch_uid="purge-publish")
+        page_unpublished.connect(page_cache.purge_after_publish, dispatch_uid="purge-unpublish")
+        post_page_move.connect(page_cache.purge_after_move, dispatch_uid="purge-move")
+        for model in (Tag, get_image_model(), get_document_model()):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    page_cache.purge_after_change,
+                    sender=model,
+                    dispatch_uid=f"purge-{model.__name__}-{signal is post_save}",
+                )
 
 
 def reindex_after_publish(sender, instance, **kwargs):

@@ -21,7 +21,9 @@ class LeadsConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from .models import ScoringRule, ScoringSettings
+        from leadsite import page_cache
+
+        from .models import CallToAction, ScoringRule, ScoringSettings, TopicCTA
         from .tasks import rescore_everyone_after_commit
 
         # Scores are recomputed when what they are computed from changes.
@@ -31,4 +33,16 @@ class LeadsConfig(AppConfig):
                     rescore_everyone_after_commit,
                     sender=model,
                     dispatch_uid=f"rescore-{model.__name__}-{signal is post_save}",
+                )
+
+        # Cached pages show CTAs (in bodies, after articles, by topic, on the home page).
+        for model, receiver in (
+            (CallToAction, page_cache.purge_after_change),
+            (TopicCTA, page_cache.purge_after_placement),
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receiver,
+                    sender=model,
+                    dispatch_uid=f"purge-{model.__name__}-{signal is post_save}",
                 )

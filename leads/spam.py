@@ -109,6 +109,9 @@ def rate_limited(*, ip: str, email: str) -> bool:
         except Exception as error:
             logger.warning("Rate limit not checked, cache unavailable: %s", type(error).__name__)
             return False
+        if count is None:  # a cache that ignores its outages (django-redis) answers None
+            logger.warning("Rate limit not checked, cache unavailable")
+            return False
         exceeded = exceeded or count > limit.count
     return exceeded
 
@@ -132,7 +135,8 @@ def impression_rate_limited(*, ip: str) -> bool:
     key = f"leads:rate:seen:{hash_key(ip or 'unknown')}"
     try:
         cache.add(key, 0, timeout=3600)
-        return cache.incr(key) > per_hour
+        count = cache.incr(key)
     except Exception as error:
         logger.warning("Impression limit not checked, cache unavailable: %s", type(error).__name__)
         return False
+    return count is not None and count > per_hour

@@ -18,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
+from leadsite.client_ip import client_ip
+
 from . import services
 from .attribution import Attribution
 from .forms import form_for
@@ -39,10 +41,6 @@ FETCH_HEADER = "X-Requested-With"
 def is_fetch(request) -> bool:
     """Posted by leads.js, which wants the new CTA content, not a page."""
     return request.headers.get(FETCH_HEADER) == "leadsite"
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def declared_length(request) -> int | None:

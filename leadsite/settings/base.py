@@ -4,8 +4,10 @@ Secure by default and configured by environment variables only; see `.env.exampl
 full list. The thin `dev`, `test` and `production` modules override what differs.
 """
 
+import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +55,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "storages",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,9 +68,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes answer before host validation and the HTTPS redirect (see leadsite/health.py).
+    "leadsite.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are served by WhiteNoise, before sessions and auth, so they cost nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "log_request_id.middleware.RequestIDMiddleware",
+    # A cached page is served from here on, with the headers of the response it was made
+    # from (CSP and Permissions-Policy included): no session, CSRF or auth work for it.
+    "leadsite.page_cache.PageCacheMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "leadsite.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "leadsite.urls"
@@ -122,9 +137,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -144,18 +168,50 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, ...) when a bucket is
+# named; local disk otherwise. Image URLs are plain (unsigned) URLs, so cached pages keep
+# working: make images/ and original_images/ publicly readable and keep documents/ private;
+# documents are always streamed through Wagtail's view (WAGTAILDOCS_SERVE_METHOD below).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            "location": env("AWS_LOCATION", ""),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
 
 # Cache: local memory for one process; Redis (shared by every app process) through REDIS_URL.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "leadsite",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+
+
+def redis_cache(url, key_prefix="leadsite"):
+    """The Redis cache (django-redis). A Redis that is down or slow reads as an empty cache
+    (IGNORE_EXCEPTIONS): pages render, leads are taken, rate limits fail open; /readyz says
+    "unavailable" so that a load balancer can tell."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL, env("CACHE_KEY_PREFIX", "leadsite"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -186,9 +242,98 @@ TASKS = {
 # Security defaults that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # Wagtail's admin JavaScript reads the CSRF cookie.
+
+# How many proxies in front of the app append to X-Forwarded-For (nginx alone: 1; a CDN in
+# front of nginx: 2). 0 trusts no header: the client is REMOTE_ADDR. See leadsite/client_ip.py.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Content-Security-Policy (django-csp; leadsite/security.py). Media served from another
+# origin (object storage, a CDN) and embedded players are allowed by name.
+_MEDIA_ORIGINS = [
+    f"https://{host}"
+    for host in [env("AWS_S3_CUSTOM_DOMAIN"), urlsplit(env("AWS_S3_ENDPOINT_URL", "")).netloc]
+    if host
+]
+CSP_EMBED_ORIGINS = env_list(
+    "CSP_EMBED_ORIGINS",
+    "https://www.youtube-nocookie.com,https://www.youtube.com,https://player.vimeo.com",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_MEDIA_ORIGINS],
+        "media-src": ["'self'", *_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *CSP_EMBED_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CSP_ADMIN_PREFIX = "/admin/"
+CSP_ADMIN_DIRECTIVES = {
+    # Draftail and Wagtail's widgets set inline styles; upload previews are blob: URLs; the
+    # preview panel frames the admin's own preview URLs.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
+    "frame-ancestors": ["'self'"],
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses none of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Brute-force protection on the sign-in (django-axes; attempts are rows in the database, so
+# every app process sees them). Locked per client IP and, separately, per username: an
+# attacker with many addresses is stopped by the second. The IP is leadsite.client_ip's,
+# so a forged X-Forwarded-For changes nothing unless the operator trusts a proxy.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "leadsite.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # its log lines would carry usernames and addresses
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every sign-in
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
+# The page cache (leadsite/page_cache.py): anonymous public pages kept this long in the app
+# cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
+# Every publish, unpublish, move and CTA or tag edit purges them. 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_BROWSER_SECONDS = int(env("PAGE_CACHE_BROWSER_SECONDS", "60"))
+# The front cache to purge (Wagtail's frontend cache): nginx's purge listener or Varnish by
+# URL (FRONTEND_CACHE_PURGE_URL, e.g. http://127.0.0.1:8081), or Cloudflare.
+WAGTAILFRONTENDCACHE = {}
+if env("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
+    }
+if env("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
+    }
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")
@@ -237,11 +382,36 @@ LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
 # from its last status change); "default" covers the other statuses, "off" keeps everything.
 LEAD_RETENTION_DAYS = env("LEAD_RETENTION_DAYS", "spam=90,disqualified=90,default=1095")
 
+# Logs: one line per record on the console, JSON in production (LOG_FORMAT=json), each with
+# the request id (X-Request-ID, sent back in the response) and email addresses masked.
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+if TRUSTED_PROXY_COUNT:
+    # Only a proxy we trust sets it (nginx: proxy_set_header X-Request-ID $request_id).
+    LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "leadsite.log.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {
+            "()": "leadsite.log.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -249,6 +419,24 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Error reports to Sentry (or a Sentry-compatible service) when SENTRY_DSN is set: no request
+# bodies, cookies or user details are sent, only the error, its stack and the request path.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from leadsite.log import scrub_sentry_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        before_send=scrub_sentry_event,
+        traces_sample_rate=float(env("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 
 def require(name, value):

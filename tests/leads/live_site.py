@@ -88,6 +88,7 @@ class Received:
     path: str
     headers: Message  # looked up case-insensitively, as HTTP header names are
     body: bytes
+    method: str = "POST"
 
 
 @dataclass
@@ -101,17 +102,21 @@ class Receiver:
 
 @contextlib.contextmanager
 def http_receiver(status: int = 200):
-    """A real HTTP server on a loopback port that records each POST; yields a Receiver."""
+    """A real HTTP server on a loopback port that records each POST (webhooks) and PURGE
+    (front-cache purges); yields a Receiver."""
     port = free_port()
     receiver = Receiver(url=f"http://{HOST}:{port}/hooks/leads", status=status)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
-            receiver.requests.append(Received(self.path, self.headers, self.rfile.read(length)))
+            body = self.rfile.read(length)
+            receiver.requests.append(Received(self.path, self.headers, body, self.command))
             self.send_response(receiver.status)
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        do_PURGE = do_POST
 
         def log_message(self, format, *args):  # keep test output quiet
             pass

@@ -1,0 +1,266 @@
+"""The page cache: anonymous public pages served from the shared cache, purged on every change.
+
+Two layers, one rule. The app keeps rendered pages in the default cache (Redis in production,
+so every app process sees the same pages and the same purges) and marks them
+`Cache-Control: public, max-age=..., s-maxage=...` so that nginx or a CDN in front keeps them
+too. When content changes (a page published, unpublished, moved or deleted; a call to action,
+topic CTA, tag, image or document saved or deleted), `purge()` drops every cached page at
+once by moving the cache's generation, and asks the front cache (Wagtail's frontend-cache
+backends, `WAGTAILFRONTENDCACHE`) to drop the URLs that can show the change.
+
+Why everything at once in the app: a call to action shows wherever an editor placed it, by
+topic or on the home page, and an article appears in listings, feeds and related-article
+lists. Working out every page a change touches is error-prone; a new generation is one
+`INCR` and the next request to each page renders it afresh.
+
+Who is served from the cache: GET and HEAD requests without a session cookie (signed-in
+editors always get a fresh page, marked private) and without query parameters other than
+`page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
+200 response that sets no cookie, does not vary on cookies and says nothing else about
+caching. A cache that is down is skipped: the page is rendered as if there were no cache.
+"""
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+# Query parameters a page renders (pagination) and parameters only analytics read; a request
+# with any other parameter is not served from the cache (search, previews, unknown uses).
+RENDERED_PARAMS = frozenset({"page"})
+IGNORED_PARAMS = frozenset({"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "ref"})
+IGNORED_PREFIXES = ("utm_",)
+# Paths that are never cached whatever their response says.
+EXCLUDED_PREFIXES = ("/admin/", "/leads/", "/documents/", "/search/", "/static/", "/media/")
+# Headers that belong to one response and must not be replayed from the cache.
+UNCACHED_HEADERS = frozenset({"date", "x-request-id", "set-cookie", "x-page-cache"})
+
+
+def cache_key(request) -> str | None:
+    """The key of the cached page for `request` (without the generation), or None when the
+    request must not be served from the cache."""
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    if request.path.startswith(EXCLUDED_PREFIXES):
+        return None
+    kept = []
+    for name, value in request.GET.lists():
+        if name in RENDERED_PARAMS:
+            kept.append((name, value))
+        elif name not in IGNORED_PARAMS and not name.startswith(IGNORED_PREFIXES):
+            return None
+    query = urlencode(sorted(kept), doseq=True)
+    return f"page-cache:{request.get_host()}:{request.path}?{query}"
+
+
+def generation() -> int:
+    """The current generation; every key written under an older one is dead."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A fresh (or flushed) cache: start from the clock so that no key of a generation
+        # used before the flush can come back to life.
+        value = time.time_ns()
+        if not cache.add(GENERATION_KEY, value, timeout=None):
+            value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def is_storable(response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or response.has_header("Set-Cookie"):
+        return False
+    if "cookie" in response.get("Vary", "").lower():
+        return False
+    # A view that said anything about caching (no-store, private, max-age) is obeyed.
+    return not response.has_header("Cache-Control")
+
+
+def mark_public(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, settings.PAGE_CACHE_SECONDS),
+        s_maxage=settings.PAGE_CACHE_SECONDS,
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous public pages from the shared cache; store what is safe to store.
+
+    Sits near the top of MIDDLEWARE (after SecurityMiddleware, which redirects to HTTPS and
+    validates nothing we skip), so that a hit costs two cache reads and no session, CSRF or
+    auth work. The stored headers are those of the full response, security headers included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = cache_key(request)
+        if key is None:
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES and not response.has_header(
+                "Cache-Control"
+            ):
+                # Editors' pages carry the user bar and drafts' previews: never shared.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        try:
+            current = generation()
+            stored = cache.get(f"{key}:{current}")
+        except Exception:  # a cache outage must not cost a page
+            logger.warning("Page cache unavailable; rendering without it", exc_info=True)
+            return self.get_response(request)
+        if stored is not None:
+            return self.replay(stored)
+
+        response = self.get_response(request)
+        if request.method == "GET" and is_storable(response):
+            mark_public(response)
+            self.store(f"{key}:{current}", response)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def replay(stored):
+        from django.http import HttpResponse
+
+        status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def store(key, response):
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNCACHED_HEADERS
+        ]
+        try:
+            cache.set(
+                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+            )
+        except Exception:  # the page was served; it just was not kept
+            logger.warning("Page cache unavailable; page not stored", exc_info=True)
+
+
+# Purging -------------------------------------------------------------------------------------
+
+
+def purge(*, urls=None) -> None:
+    """Drop every page from the app cache and `urls` (None: every public URL) from the front
+    cache, once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: _purge_now(urls))
+
+
+def _purge_now(urls) -> None:
+    try:
+        try:
+            purged = cache.incr(GENERATION_KEY) is not None  # None: an outage django-redis hid
+        except ValueError:  # no generation yet: nothing is cached under one
+            purged = generation() is not None
+    except Exception:
+        purged = False
+    if not purged:  # the editor's save stands; the pages expire by themselves
+        logger.error("Page cache purge failed: cached pages stay until they expire")
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+        batch = PurgeBatch()
+        batch.add_urls(urls if urls is not None else public_urls())
+        batch.purge()
+
+
+def _site_urls(site) -> list[str]:
+    """The listings every site has: topics, feeds, sitemap."""
+    root = site.root_url
+    return [f"{root}/tags/", f"{root}/feed/", f"{root}/sitemap.xml"]
+
+
+def _tag_urls(root, slugs) -> list[str]:
+    return [url for slug in slugs for url in (f"{root}/tags/{slug}/", f"{root}/tags/{slug}/feed/")]
+
+
+def public_urls() -> list[str]:
+    """Every absolute URL the front cache may hold: live public pages, topics, feeds."""
+    from taggit.models import Tag
+    from wagtail.models import Page, Site
+
+    from blog.models import ArticlePage
+
+    slugs = list(
+        Tag.objects.filter(pk__in=ArticlePage.tags.through.objects.values("tag_id")).values_list(
+            "slug", flat=True
+        )
+    )
+    urls = []
+    for site in Site.objects.all():
+        pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
+        urls += [site.root_url + page.get_url_parts()[2] for page in pages.specific(defer=True)]
+        urls += _site_urls(site) + _tag_urls(site.root_url, slugs)
+    return urls
+
+
+def urls_showing_page(page, *, old_url_path=None) -> list[str]:
+    """The URLs that show `page` in the front cache: the page (and where it was before a
+    move), its ancestors (home, index), the topics it is filed under, the feeds and sitemap.
+    Related-article lists on other articles follow within PAGE_CACHE_SECONDS."""
+    site = page.get_site()
+    if site is None:
+        return []
+    root = site.root_url
+    site_path = site.root_page.url_path
+    paths = {page.url_path} | set(
+        page.get_ancestors(inclusive=False)
+        .filter(depth__gte=site.root_page.depth)
+        .values_list("url_path", flat=True)
+    )
+    if old_url_path:
+        paths.add(old_url_path)
+    urls = [
+        root + "/" + path.removeprefix(site_path) for path in paths if path.startswith(site_path)
+    ]
+    tags = getattr(page.specific_deferred, "tags", None)
+    if tags is not None:
+        urls += _tag_urls(root, tags.values_list("slug", flat=True))
+    return urls + _site_urls(site)
+
+
+# Signal receivers: blog and leads connect them to what their pages show.
+
+
+def purge_after_publish(sender, instance, **kwargs) -> None:
+    """page_published, page_unpublished (also sent when a live page is deleted)."""
+    purge(urls=urls_showing_page(instance))
+
+
+def purge_after_move(sender, instance, url_path_before="", **kwargs) -> None:
+    """post_page_move: the page's old URL goes too."""
+    if instance.live:
+        purge(urls=urls_showing_page(instance, old_url_path=url_path_before))
+
+
+def purge_after_change(sender, instance=None, created=False, **kwargs) -> None:
+    """post_save/post_delete of something pages show anywhere (a CTA, a tag, an image).
+    A new one shows nowhere until a page or placement uses it, which purges by itself."""
+    if not created:
+        purge()
+
+
+def purge_after_placement(sender, **kwargs) -> None:
+    """post_save/post_delete of a placement (a topic's CTA): it shows at once, new or not."""
+    purge()

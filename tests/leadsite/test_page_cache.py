@@ -1,0 +1,260 @@
+"""Anonymous pages come from the cache; editors and changes never see a stale one."""
+
+import pytest
+from django.test import Client, override_settings
+from taggit.models import Tag
+
+from leads.models import TopicCTA
+from leadsite.settings.base import redis_cache
+from tests.factories import make_article, make_cta
+from tests.leads.live_site import http_receiver
+
+pytestmark = pytest.mark.django_db
+
+# The production cache configuration, pointed at a port where no Redis listens.
+UNREACHABLE_REDIS = {"default": redis_cache("redis://127.0.0.1:1/0")}
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run what a change does once it commits (purges), as in production."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+@pytest.fixture
+def article(article_index, commits):
+    with commits():
+        return make_article(article_index, "Cached article", tags=["lead generation"])
+
+
+def get(url, query=None, **headers):
+    return Client().get(url, query or {}, **headers)
+
+
+def republish(page, commits, **changes):
+    with commits():
+        for name, value in changes.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+
+
+def test_second_anonymous_request_is_served_from_the_cache(article):
+    first, second = get(article.url), get(article.url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+
+
+def test_cached_page_says_shared_caches_may_keep_it(article):
+    response = get(article.url)
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"public", "max-age=60", "s-maxage=300"}
+    assert "Set-Cookie" not in response.headers
+
+
+def test_cached_copy_keeps_the_security_headers(article):
+    first, second = get(article.url), get(article.url)
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Content-Type-Options"):
+        assert second[header] == first[header]
+
+
+def test_each_response_gets_its_own_request_id(article):
+    first, second = get(article.url), get(article.url)
+    assert second["X-Page-Cache"] == "hit"
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
+@pytest.mark.parametrize("url", ["/", "/posts/", "/tags/", "/tags/lead-generation/", "/feed/"])
+def test_listings_are_cached(article, url):
+    get(url)
+    assert get(url)["X-Page-Cache"] == "hit"
+
+
+def test_signed_in_editor_gets_a_fresh_private_page(article, admin_client):
+    get(article.url)  # cached for visitors
+    response = admin_client.get(article.url)
+    assert "X-Page-Cache" not in response.headers
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_page_shown_to_an_editor_is_not_served_to_visitors(article, admin_client):
+    admin_client.get(article.url)
+    assert get(article.url)["X-Page-Cache"] == "miss"
+
+
+def test_campaign_tags_share_the_cached_page(article):
+    get(article.url)
+    response = get(article.url, {"utm_source": "news", "utm_medium": "email", "gclid": "abc"})
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_pages_of_a_listing_are_cached_apart(article_index, commits):
+    with commits():
+        for n in range(13):
+            make_article(article_index, f"Listed {n}")
+    first = get("/posts/")
+    second = get("/posts/", {"page": "2"})
+    assert second["X-Page-Cache"] == "miss"
+    assert second.content != first.content
+
+
+def test_unknown_query_parameters_are_never_cached(article):
+    get(article.url, {"preview": "1"})
+    assert "X-Page-Cache" not in get(article.url, {"preview": "1"}).headers
+
+
+def test_search_results_are_never_cached(article):
+    get("/search/", {"q": "cached"})
+    response = get("/search/", {"q": "cached"})
+    assert "X-Page-Cache" not in response.headers
+
+
+def test_not_found_is_not_cached(article_index):
+    get("/posts/no-such-article/")
+    assert get("/posts/no-such-article/")["X-Page-Cache"] == "miss"
+
+
+def test_publishing_a_change_replaces_the_cached_page(article, commits):
+    get(article.url)
+    republish(article, commits, title="Retitled article")
+    response = get(article.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Retitled article" in response.content.decode()
+
+
+def test_publishing_an_article_refreshes_the_listings(article, article_index, commits):
+    get("/posts/")
+    with commits():
+        make_article(article_index, "Brand new article")
+    assert "Brand new article" in get("/posts/").content.decode()
+
+
+def test_unpublishing_removes_the_cached_page(article, commits):
+    get(article.url)
+    with commits():
+        article.unpublish()
+    assert get(article.url).status_code == 404
+
+
+def test_moving_a_page_sends_its_old_address_to_the_new_one(article, article_index, commits):
+    with commits():
+        new_parent = make_article(article_index, "New home")
+    old_url = article.url
+    get(old_url)
+    with commits():
+        article.move(new_parent, pos="last-child")
+    response = get(old_url)
+    assert response.status_code == 301
+    assert response["Location"].endswith("/posts/new-home/cached-article/")
+
+
+def test_editing_a_cta_shown_on_a_page_refreshes_it(article_index, commits):
+    with commits():
+        cta = make_cta("quote", headline="Old offer")
+        page = make_article(article_index, cta=cta)
+    assert "Old offer" in get(page.url).content.decode()
+    with commits():
+        cta.headline = "New offer"
+        cta.save()
+    assert "New offer" in get(page.url).content.decode()
+
+
+def test_placing_a_topic_cta_refreshes_the_topic_s_articles(article, commits):
+    get(article.url)
+    with commits():
+        TopicCTA.objects.create(
+            tag=Tag.objects.get(name="lead generation"), cta=make_cta("quote", headline="Topical")
+        )
+    assert "Topical" in get(article.url).content.decode()
+
+
+def test_renaming_a_tag_refreshes_the_pages_showing_it(article, commits):
+    get(article.url)
+    with commits():
+        tag = Tag.objects.get(name="lead generation")
+        tag.name = "Demand generation"
+        tag.save()
+    assert "Demand generation" in get(article.url).content.decode()
+
+
+def test_cache_outage_serves_the_page_rendered_afresh(article):
+    with override_settings(CACHES=UNREACHABLE_REDIS):
+        response = get(article.url)
+    assert response.status_code == 200
+    assert "Cached article" in response.content.decode()
+
+
+def test_cache_outage_does_not_stop_an_editor_publishing(article, commits):
+    with override_settings(CACHES=UNREACHABLE_REDIS):
+        republish(article, commits, title="Published during the outage")
+    assert "Published during the outage" in get(article.url).content.decode()
+
+
+def test_cache_off_sends_no_shared_cache_headers(article):
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        response = get(article.url)
+    assert "X-Page-Cache" not in response.headers
+    assert "public" not in response.get("Cache-Control", "")
+
+
+# The front cache (nginx, Varnish, a CDN), purged through Wagtail's HTTP backend.
+
+
+def front_cache(receiver):
+    return {
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": receiver.url.removesuffix("/hooks/leads"),
+        }
+    }
+
+
+def purged_paths(receiver):
+    return {request.path for request in receiver.requests if request.method == "PURGE"}
+
+
+def test_publishing_purges_the_page_and_its_listings_from_the_front_cache(article, commits):
+    with http_receiver() as receiver, override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)):
+        republish(article, commits, title="Purged")
+    assert {
+        article.url,
+        "/",
+        "/posts/",
+        "/tags/",
+        "/tags/lead-generation/",
+        "/tags/lead-generation/feed/",
+        "/feed/",
+        "/sitemap.xml",
+    } <= purged_paths(receiver)
+
+
+def test_front_cache_purge_names_the_site_s_host(article, commits):
+    with http_receiver() as receiver, override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)):
+        republish(article, commits, title="Purged")
+    assert {request.headers["Host"] for request in receiver.requests} == {"localhost"}
+
+
+def test_editing_a_cta_purges_every_public_page_from_the_front_cache(article, commits):
+    with commits():
+        cta = make_cta("quote")
+    with (
+        http_receiver() as receiver,
+        override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)),
+        commits(),
+    ):
+        cta.headline = "Changed"
+        cta.save()
+    assert {article.url, "/", "/posts/", "/tags/lead-generation/"} <= purged_paths(receiver)
+
+
+def test_front_cache_outage_does_not_stop_an_editor_publishing(article, commits):
+    with (
+        http_receiver(status=503) as receiver,
+        override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)),
+    ):
+        republish(article, commits, title="Published anyway")
+    assert "Published anyway" in get(article.url).content.decode()
