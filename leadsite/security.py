@@ -2,9 +2,11 @@
 
 Public pages run no inline script and no inline style (the policy in settings says so, with no
 nonce: a nonce would be frozen into every cached copy of a page, which is no nonce at all).
-Wagtail's admin and its previews need inline styles (its rich-text editor sets them), data
-and blob images (upload previews), and framing by itself (the preview panel); the admin
-policy replaces just those directives.
+Wagtail's admin and its previews need inline scripts (its date widgets and inline panels
+write them), inline styles (its rich-text editor sets them), data and blob images (upload
+previews), and framing by itself (the preview panel); the admin policy replaces just those
+directives. The admin is only for signed-in staff; the public site, which anyone can reach
+with crafted input, keeps the strict policy.
 """
 
 from csp.middleware import CSPMiddleware

@@ -173,21 +173,34 @@ STORAGES = {
 # working: make images/ and original_images/ publicly readable and keep documents/ private;
 # documents are always streamed through Wagtail's view (WAGTAILDOCS_SERVE_METHOD below).
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
-if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
+
+
+def s3_storage(bucket, *, endpoint_url=None, region=None, custom_domain=None, location=""):
+    """The media storage on an S3-compatible bucket (django-storages)."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-            "region_name": env("AWS_S3_REGION_NAME"),
-            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
-            "location": env("AWS_LOCATION", ""),
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "region_name": region,
+            "custom_domain": custom_domain,
+            "location": location,
             "default_acl": None,
             "querystring_auth": False,
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=31536000"},
         },
     }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+        region=env("AWS_S3_REGION_NAME"),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN"),
+        location=env("AWS_LOCATION", ""),
+    )
     # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
 
 # Cache: local memory for one process; Redis (shared by every app process) through REDIS_URL.
@@ -280,8 +293,11 @@ CONTENT_SECURITY_POLICY = {
 }
 CSP_ADMIN_PREFIX = "/admin/"
 CSP_ADMIN_DIRECTIVES = {
-    # Draftail and Wagtail's widgets set inline styles; upload previews are blob: URLs; the
-    # preview panel frames the admin's own preview URLs.
+    # Wagtail 8's admin still writes inline scripts (its date and time widgets, inline and
+    # multiple-chooser panels: wagtailadmin/widgets/*_input.html, panels/inline_panel.html)
+    # and Draftail sets inline styles; upload previews are blob: URLs; the preview panel
+    # frames the admin's own preview URLs. No 'unsafe-eval', no other origin.
+    "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", *_MEDIA_ORIGINS],
     "frame-ancestors": ["'self'"],

@@ -51,15 +51,19 @@ def test_public_page_allows_scripts_and_styles_from_the_site_only(article):
     assert csp["form-action"] == ["'self'"]
 
 
-def test_no_page_allows_inline_scripts(article, admin_client):
-    for response in (Client().get(article.url), admin_client.get("/admin/")):
-        assert "'unsafe-inline'" not in policy(response)["script-src"]
-        assert "'unsafe-eval'" not in policy(response)["script-src"]
+@pytest.mark.parametrize("url", ["article", "/", "/posts/", "/search/", "/tags/"])
+def test_public_pages_allow_no_inline_script(article, url):
+    csp = policy(Client().get(article.url if url == "article" else url))
+    assert "'unsafe-inline'" not in csp["script-src"]
+    assert "'unsafe-eval'" not in csp["script-src"]
 
 
 def test_admin_policy_loosens_only_what_wagtail_needs(admin_client):
     csp = policy(admin_client.get("/admin/"))
+    # Wagtail's date widgets and inline panels write inline scripts; nothing is evaluated.
+    assert csp["script-src"] == ["'self'", "'unsafe-inline'"]
     assert csp["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert csp["object-src"] == ["'none'"]
     assert "blob:" in csp["img-src"]
     assert csp["frame-ancestors"] == ["'self'"]
 
