@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -134,8 +135,6 @@ class PageCacheMiddleware:
 
     @staticmethod
     def replay(stored):
-        from django.http import HttpResponse
-
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:

@@ -1,14 +1,10 @@
 """Probes for load balancers: alive without the database, ready with it, and discreet."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 from django.test import Client, override_settings
 
 from leadsite.settings.base import redis_cache
+from tests.leadsite.fresh_process import run_python
 
 UNREACHABLE_REDIS = {"default": redis_cache("redis://127.0.0.1:1/0")}
 
@@ -48,16 +44,10 @@ print(response.status_code, response.content.decode().strip())
 
 
 def test_readiness_fails_without_revealing_why_when_the_database_is_down():
-    result = subprocess.run(
-        [sys.executable, "-c", READY_WITHOUT_DATABASE],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "leadsite.settings.test",
-            "DATABASE_URL": "postgres://leadsite:secret@127.0.0.1:1/leadsite",
-        },
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        timeout=60,
+    result = run_python(
+        "-c",
+        READY_WITHOUT_DATABASE,
+        DJANGO_SETTINGS_MODULE="leadsite.settings.test",
+        DATABASE_URL="postgres://leadsite:secret@127.0.0.1:1/leadsite",
     )
     assert result.stdout.strip() == "503 unavailable", result.stderr

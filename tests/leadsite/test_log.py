@@ -3,16 +3,14 @@
 import gzip
 import json
 import logging
-import os
-import subprocess
 import sys
 
 import pytest
-from django.conf import settings
 from django.test import Client, override_settings
 
 from leadsite.log import JsonFormatter, PlainFormatter
 from tests.leads.live_site import http_receiver
+from tests.leadsite.fresh_process import run_python
 
 
 def record(message, *args, exc_info=None):
@@ -82,17 +80,11 @@ sentry_sdk.flush(timeout=10)
 def test_error_reports_carry_the_error_but_nothing_the_visitor_typed():
     with http_receiver() as receiver:
         port = receiver.url.split(":")[2].split("/")[0]
-        result = subprocess.run(
-            [sys.executable, "-c", REPORT_AN_ERROR],
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "leadsite.settings.test",
-                "SENTRY_DSN": f"http://publickey@127.0.0.1:{port}/1",
-            },
-            capture_output=True,
-            text=True,
-            cwd=settings.BASE_DIR,
-            timeout=60,
+        result = run_python(
+            "-c",
+            REPORT_AN_ERROR,
+            DJANGO_SETTINGS_MODULE="leadsite.settings.test",
+            SENTRY_DSN=f"http://publickey@127.0.0.1:{port}/1",
         )
         assert result.stdout.strip() == "500", result.stderr
         reports = [

@@ -1,18 +1,15 @@
 """Security headers on every page, a sign-in that resists guessing, and honest client IPs."""
 
 import datetime
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory, override_settings
 
 from leadsite.client_ip import client_ip
 from tests.factories import make_article
+from tests.leadsite.fresh_process import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -84,24 +81,18 @@ def test_security_headers_are_on_public_and_admin_pages(article, url):
 
 
 def run_production(code, **env):
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, **PRODUCTION_ENV, **env},
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        timeout=120,
-    )
+    return run_python("-c", code, **PRODUCTION_ENV, **env)
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**os.environ, **PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}"},
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        timeout=120,
+    result = run_python(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION_ENV,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
