@@ -1,0 +1,312 @@
+"""The sample nginx site (deploy/nginx/leadsite.conf) before gunicorn (deploy/gunicorn.conf.py).
+
+nginx runs the file an operator installs, with only its ports, folders and certificate
+replaced (deploy/nginx/render.py), terminating TLS with a certificate made for the test; the
+app runs the production settings as docs/deploy.md configures them: one trusted proxy, HTTPS
+declared by the proxy, purges sent to nginx's purge listener.
+"""
+
+import json
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bench._common import VENV_BIN, free_port, manage, stop, wait_for_port
+from deploy.nginx import render
+from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
+
+pytestmark = pytest.mark.skipif(
+    render.NGINX is None and not os.environ.get("LEADSITE_REQUIRE_NGINX"),
+    reason="nginx is not installed (apt-get install nginx-light libnginx-mod-http-cache-purge)",
+)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long editor password 1234"
+HOST = "127.0.0.1"
+
+SETUP = """
+import datetime
+from django.contrib.auth.models import User
+from wagtail.models import Site
+from blog.models import ArticlePage
+from blog.site_tree import ensure_site_tree
+_, index = ensure_site_tree()
+Site.objects.update(hostname="127.0.0.1", port=PORT)
+article = ArticlePage(title="Front cache article", date=datetime.date(2026, 1, 5),
+                      summary="S.", body=[("section", "<p>Words.</p>")])
+index.add_child(instance=article)
+article.save_revision().publish()
+User.objects.create_user("edna", "edna@site.example", PASSWORD, is_staff=True,
+                         is_superuser=True)
+print(article.url)
+"""
+# A change nobody purges (a direct UPDATE, no publish): only a fresh render shows it.
+SILENT_CHANGE = """
+from blog.models import ArticlePage
+ArticlePage.objects.filter(title="Front cache article").update(title="Changed without purge")
+"""
+REPUBLISH = """
+from blog.models import ArticlePage
+article = ArticlePage.objects.get(slug="front-cache-article")
+article.title = "Republished title"
+article.save_revision().publish()
+"""
+
+_tls = ssl._create_unverified_context()  # noqa: S323 - the test's own self-signed certificate
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=_tls))
+
+
+def fetch(url, *, method=None, data=None, headers=None):
+    """(status, headers, body) of one request; redirects are not followed."""
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with _opener.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", f"/CN={HOST}", "-keyout", str(key), "-out", str(certificate)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return certificate, key
+
+
+@pytest.fixture(scope="module")
+def stack():
+    """nginx (TLS, front cache, purge listener) → gunicorn → the site; yields a namespace."""
+    workdir = Path(tempfile.mkdtemp(prefix="leadsite-nginx-"))
+    ports = {name: free_port() for name in ("https", "http", "purge", "app")}
+    app = None
+    try:
+        with temporary_database(workdir) as database_url:
+            env = site_env(workdir, database_url) | {
+                "SECURE_SSL_REDIRECT": "1",
+                "SECURE_HSTS_SECONDS": "31536000",
+                "BEHIND_TLS_PROXY": "1",
+                "TRUSTED_PROXY_COUNT": "1",
+                "FRONTEND_CACHE_PURGE_URL": f"http://{HOST}:{ports['purge']}",
+                "GUNICORN_BIND": f"{HOST}:{ports['app']}",
+                "WEB_CONCURRENCY": "2",
+                # As deployed: the app's page cache on Redis, shared with `manage.py shell`.
+                "REDIS_URL": "redis://127.0.0.1:6379/0",
+                "CACHE_KEY_PREFIX": f"test-nginx-{uuid.uuid4().hex}",
+                "GUNICORN_ACCESS_LOG": str(workdir / "gunicorn-access.log"),
+            }
+            manage("migrate", "--noinput", env=env)
+            manage("collectstatic", "--noinput", env=env)
+            setup = SETUP.replace("PORT", str(ports["https"])).replace("PASSWORD", repr(PASSWORD))
+            article_url = manage("shell", "-c", setup, env=env).split()[-1]
+            cta_id = int(manage("shell", "-c", CREATE_QUOTE_CTA, env=env).split()[-1])
+            app = subprocess.Popen(
+                [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "leadsite.wsgi"],
+                cwd=REPO_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=(workdir / "gunicorn.log").open("w"),
+            )
+            wait_for_port(ports["app"], timeout=60, process=app)
+            certificate, key = make_certificate(workdir)
+            config = render.standalone_config(
+                prefix=workdir / "nginx",
+                listen_port=ports["https"],
+                upstream_port=ports["app"],
+                static_root=workdir / "static",
+                media_root=workdir / "media",
+                purge_port=ports["purge"],
+                redirect_port=ports["http"],
+                certificate=certificate,
+                certificate_key=key,
+            )
+            with render.running_nginx(config, workdir / "nginx") as base_url:
+                yield type(
+                    "Stack",
+                    (),
+                    {
+                        "base": base_url,
+                        "ports": ports,
+                        "env": env,
+                        "article": article_url,
+                        "cta_id": cta_id,
+                        "workdir": workdir,
+                        "media": workdir / "media",
+                        "static": workdir / "static",
+                    },
+                )
+    finally:
+        if app is not None:
+            stop(app)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def cache_status(stack, path, **headers):
+    status, response_headers, body = fetch(stack.base + path, headers=headers)
+    assert status == 200, body[:500]
+    return response_headers["X-Cache-Status"], response_headers, body.decode()
+
+
+def fresh_path(stack, tag):
+    """The article under a campaign tag no one asked for yet: a key nginx has not stored (the
+    app caches campaign-tagged URLs too, so it is the same page)."""
+    return f"{stack.article}?utm_campaign={tag}"
+
+
+def test_plain_http_is_sent_to_https(stack):
+    status, headers, _ = fetch(f"http://{HOST}:{stack.ports['http']}{stack.article}")
+    assert status == 301
+    assert headers["Location"] == f"https://{HOST}{stack.article}"
+
+
+def test_anonymous_article_is_served_by_the_front_cache_with_the_apps_headers(stack):
+    path = fresh_path(stack, "first")
+    first, _, first_body = cache_status(stack, path)
+    second, headers, second_body = cache_status(stack, path)
+    assert first == "MISS"
+    assert second == "HIT"
+    assert second_body == first_body
+    assert "public" in headers["Cache-Control"]
+    assert "s-maxage" in headers["Cache-Control"]
+    # The stored copy keeps the app's security headers.
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def sign_in(stack):
+    """Sign in through Wagtail's form over HTTPS; returns the Cookie header of the session."""
+    _, headers, body = fetch(stack.base + "/admin/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    csrf = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
+    data = urllib.parse.urlencode(
+        {"username": "edna", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    status, headers, _ = fetch(
+        stack.base + "/admin/login/",
+        data=data,
+        headers={"Cookie": f"csrftoken={csrf}", "Referer": f"https://{HOST}/admin/login/"},
+    )
+    assert status == 302, "sign-in failed"
+    session = re.search(r"sessionid=([^;]+)", ",".join(headers.get_all("Set-Cookie"))).group(1)
+    return f"sessionid={session}; csrftoken={csrf}"
+
+
+def test_a_signed_in_editor_always_gets_a_fresh_page(stack):
+    path = fresh_path(stack, "editor")
+    cache_status(stack, path)
+    manage("shell", "-c", SILENT_CHANGE, env=stack.env)
+    try:
+        anonymous, _, anonymous_body = cache_status(stack, path)
+        editor, headers, editor_body = cache_status(stack, path, Cookie=sign_in(stack))
+        assert anonymous == "HIT"
+        assert "Changed without purge" not in anonymous_body
+        assert editor == "BYPASS"
+        assert "Changed without purge" in editor_body
+        assert "private" in headers["Cache-Control"]
+        # What the editor saw was not stored for anyone else.
+        assert "Changed without purge" not in cache_status(stack, path)[2]
+    finally:
+        manage("shell", "-c", REPUBLISH, env=stack.env)
+
+
+def test_publishing_purges_the_front_cache_through_the_purge_listener(stack):
+    cache_status(stack, stack.article)
+    assert cache_status(stack, stack.article)[0] == "HIT"
+    manage("shell", "-c", REPUBLISH.replace("Republished title", "Purged title"), env=stack.env)
+    status, _, body = cache_status(stack, stack.article)
+    assert status == "MISS"
+    assert "Purged title" in body
+    access_log = (stack.workdir / "nginx" / "access.log").read_text()
+    assert f'"PURGE {stack.article} HTTP/1.1" 200' in access_log
+    # Listings that show the article were purged too; pages not in the cache answer 204.
+    assert re.search(r'"PURGE /posts/ HTTP/1\.1" (200|204)', access_log)
+
+
+def test_the_purge_listener_takes_only_purges(stack):
+    status, _, _ = fetch(f"http://{HOST}:{stack.ports['purge']}{stack.article}")
+    assert status == 405
+
+
+def test_static_files_are_served_compressed_with_a_year_of_cache(stack):
+    manifest = json.loads((stack.static / "staticfiles.json").read_text())["paths"]
+    hashed = next(name for source, name in manifest.items() if source.endswith(".css"))
+    status, headers, body = fetch(
+        f"{stack.base}/static/{hashed}", headers={"Accept-Encoding": "gzip"}
+    )
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert body == (stack.static / f"{hashed}.gz").read_bytes()
+
+
+def test_documents_on_disk_are_never_served_directly(stack):
+    for folder, name in (("documents", "price-list.pdf"), ("images", "chart.png")):
+        (stack.media / folder).mkdir(parents=True, exist_ok=True)
+        (stack.media / folder / name).write_bytes(b"file bytes")
+    assert fetch(f"{stack.base}/media/documents/price-list.pdf")[0] == 404
+    status, _, body = fetch(f"{stack.base}/media/images/chart.png")
+    assert (status, body) == (200, b"file bytes")
+
+
+def hidden_fields(page: str) -> dict:
+    """The hidden inputs of a rendered lead form (its signed form token among them)."""
+    return {
+        re.search(r'name="([^"]+)"', tag).group(1): re.search(r'value="([^"]*)"', tag).group(1)
+        for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', page)
+        if 'value="' in tag
+    }
+
+
+def test_a_lead_posted_through_nginx_is_stored_and_logs_hold_no_query_string(stack):
+    _, _, form_page = cache_status(stack, f"/leads/cta/{stack.cta_id}/")
+    status, headers, _ = fetch(
+        f"{stack.base}/leads/cta/{stack.cta_id}/submit/?email=query@visitor.example",
+        data=urllib.parse.urlencode(
+            hidden_fields(form_page)
+            | {
+                "name": "Nadia Front",
+                "email": "nadia@visitor.example",
+                "company": "Front Ltd",
+                "budget": "5k-20k",
+                "timeline": "quarter",
+                "message": "A quote, please.",
+            }
+        ).encode(),
+        headers={"Origin": f"https://{HOST}", "Referer": f"https://{HOST}{stack.article}"},
+    )
+    assert status == 303, headers
+    assert headers["X-Cache-Status"] in (None, "BYPASS")
+    request_id = headers["X-Request-ID"]
+    count = "from leads.models import Submission; print(Submission.objects.count())"
+    assert manage("shell", "-c", count, env=stack.env).split()[-1] == "1"
+    nginx_log = (stack.workdir / "nginx" / "access.log").read_text()
+    app_log = (stack.workdir / "gunicorn-access.log").read_text()
+    for log in (nginx_log, app_log):
+        assert f"request_id={request_id}" in log
+        assert "visitor.example" not in log
+        assert HOST not in log
