@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -25,10 +26,14 @@ from bench._common import VENV_BIN, free_port, manage, stop, wait_for_port
 from deploy.nginx import render
 from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
 
-pytestmark = pytest.mark.skipif(
-    render.NGINX is None and not os.environ.get("LEADSITE_REQUIRE_NGINX"),
-    reason="nginx is not installed (apt-get install nginx-light libnginx-mod-http-cache-purge)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        render.NGINX is None and not os.environ.get("LEADSITE_REQUIRE_NGINX"),
+        reason="nginx is not installed (apt-get install nginx-light libnginx-mod-http-cache-purge)",
+    ),
+    # One nginx and one gunicorn for the module, on one pytest-xdist worker.
+    pytest.mark.xdist_group("deploy-nginx"),
+]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long editor password 1234"
 HOST = "127.0.0.1"
@@ -96,12 +101,26 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
+def start_app(env, workdir):
+    """gunicorn with deploy/gunicorn.conf.py, as leadsite-web.service starts it."""
+    app = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "leadsite.wsgi"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(workdir / "gunicorn.log").open("a"),
+    )
+    wait_for_port(int(env["GUNICORN_BIND"].rsplit(":", 1)[1]), timeout=60, process=app)
+    return app
+
+
 @pytest.fixture(scope="module")
 def stack():
     """nginx (TLS, front cache, purge listener) → gunicorn → the site; yields a namespace."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-nginx-"))
     ports = {name: free_port() for name in ("https", "http", "purge", "app")}
-    app = None
+    stack = SimpleNamespace(app=None, ports=ports, workdir=workdir)
     try:
         with temporary_database(workdir) as database_url:
             env = site_env(workdir, database_url) | {
@@ -122,15 +141,7 @@ def stack():
             setup = SETUP.replace("PORT", str(ports["https"])).replace("PASSWORD", repr(PASSWORD))
             article_url = manage("shell", "-c", setup, env=env).split()[-1]
             cta_id = int(manage("shell", "-c", CREATE_QUOTE_CTA, env=env).split()[-1])
-            app = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "leadsite.wsgi"],
-                cwd=REPO_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=(workdir / "gunicorn.log").open("w"),
-            )
-            wait_for_port(ports["app"], timeout=60, process=app)
+            stack.app = start_app(env, workdir)
             certificate, key = make_certificate(workdir)
             config = render.standalone_config(
                 prefix=workdir / "nginx",
@@ -144,23 +155,16 @@ def stack():
                 certificate_key=key,
             )
             with render.running_nginx(config, workdir / "nginx") as base_url:
-                yield type(
-                    "Stack",
-                    (),
-                    {
-                        "base": base_url,
-                        "ports": ports,
-                        "env": env,
-                        "article": article_url,
-                        "cta_id": cta_id,
-                        "workdir": workdir,
-                        "media": workdir / "media",
-                        "static": workdir / "static",
-                    },
-                )
+                stack.base = base_url
+                stack.env = env
+                stack.article = article_url
+                stack.cta_id = cta_id
+                stack.media = workdir / "media"
+                stack.static = workdir / "static"
+                yield stack
     finally:
-        if app is not None:
-            stop(app)
+        if stack.app is not None:
+            stop(stack.app)  # the one running now: a test may have restarted it
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -310,3 +314,18 @@ def test_a_lead_posted_through_nginx_is_stored_and_logs_hold_no_query_string(sta
         assert f"request_id={request_id}" in log
         assert "visitor.example" not in log
         assert HOST not in log
+
+
+def test_while_the_app_is_down_visitors_get_the_last_copy(stack):
+    path = fresh_path(stack, "outage")
+    cache_status(stack, path)
+    stop(stack.app)
+    try:
+        status, headers, body = fetch(stack.base + path)
+        # A page nobody read before the outage: nginx has nothing to show but an error.
+        assert fetch(stack.base + fresh_path(stack, "never-read"))[0] == 502
+    finally:
+        stack.app = start_app(stack.env, stack.workdir)
+    assert status == 200
+    assert headers["X-Cache-Status"] in ("HIT", "STALE")
+    assert "</html>" in body.decode()
