@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Static files are served by WhiteNoise, before sessions and auth, so they cost nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "log_request_id.middleware.RequestIDMiddleware",
+    # A database outage answers 503 with Retry-After instead of a 500 (leadsite/outage.py).
+    "leadsite.outage.DatabaseOutageMiddleware",
     # A cached page is served from here on, with the headers of the response it was made
     # from (CSP and Permissions-Policy included): no session, CSRF or auth work for it.
     "leadsite.page_cache.PageCacheMiddleware",
