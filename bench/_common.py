@@ -325,12 +325,14 @@ def format_table(headers, rows):
 
 
 @contextlib.contextmanager
-def temporary_postgres_database(server_url, name):
+def temporary_postgres_database(server_url, name, *, template=None):
     """Create the PostgreSQL database `name` on the server of `server_url`; drop it afterwards.
 
     `server_url` is a postgres:// URL; its database part is ignored (the maintenance database
     `postgres` is used to create and drop). A leftover database of the same name from an
-    interrupted run is dropped first. Yields the URL of the new database. Needs psycopg, so
+    interrupted run is dropped first. With `template` (the name of a database on the same
+    server that nobody is connected to), the new one starts as a copy of it: a migrated
+    database in a fraction of a second. Yields the URL of the new database. Needs psycopg, so
     call ensure_venv() first.
     """
     import psycopg
@@ -348,7 +350,10 @@ def temporary_postgres_database(server_url, name):
             connection.execute(statement)
 
     execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(quoted))
-    execute(sql.SQL("CREATE DATABASE {}").format(quoted))
+    create = sql.SQL("CREATE DATABASE {}").format(quoted)
+    if template:
+        create = sql.SQL("{} TEMPLATE {}").format(create, sql.Identifier(template))
+    execute(create)
     try:
         yield database_url
     finally:

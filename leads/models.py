@@ -610,8 +610,14 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-# A delivery still "sending" after this long was taken by a worker that died: take it again.
-STUCK_AFTER = datetime.timedelta(minutes=15)
+def stuck_after() -> datetime.timedelta:
+    """A delivery still "sending" this long after its attempt began was taken by a worker that
+    died: take it again (LEAD_DELIVERY_STUCK_SECONDS)."""
+    return datetime.timedelta(seconds=settings.LEAD_DELIVERY_STUCK_SECONDS)
+
+
+def stuck_sending(now) -> Q:
+    return Q(status=DeliveryStatus.SENDING, last_attempt_at__lte=now - stuck_after())
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -621,7 +627,19 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(
             Q(status=DeliveryStatus.PENDING)
             | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=now)
-            | Q(status=DeliveryStatus.SENDING, last_attempt_at__lte=now - STUCK_AFTER)
+            | stuck_sending(now)
+        )
+
+    def overdue(self, now=None):
+        """Deliveries no worker has taken for LEAD_DELIVERY_STUCK_SECONDS after they were due:
+        stuck sending, or pending or failed with no task left to run them (a worker killed
+        mid-task takes its task row with it; django-tasks-db never runs it again)."""
+        now = now or timezone.now()
+        late = now - stuck_after()
+        return self.filter(
+            Q(status=DeliveryStatus.PENDING, created_at__lte=late)
+            | Q(status=DeliveryStatus.FAILED, next_attempt_at__lte=late)
+            | stuck_sending(now)
         )
 
 

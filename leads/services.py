@@ -22,7 +22,6 @@ from wagtail.log_actions import log
 from . import memo, privacy, scoring
 from .attribution import Attribution
 from .models import (
-    STUCK_AFTER,
     CallToAction,
     ConsentText,
     Contact,
@@ -40,6 +39,7 @@ from .models import (
     Subscription,
     SubscriptionStatus,
     normalise_email,
+    stuck_sending,
 )
 
 CONTACT_FIELDS = ("name", "company", "phone", "job_title")
@@ -413,9 +413,7 @@ def delivery_claim(delivery_id: int) -> Delivery | None:
     "sending" by a worker that died is taken again once it is stale.
     """
     now = timezone.now()
-    claimable = Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]) | Q(
-        status=DeliveryStatus.SENDING, last_attempt_at__lte=now - STUCK_AFTER
-    )
+    claimable = Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]) | stuck_sending(now)
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update()

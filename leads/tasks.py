@@ -3,7 +3,8 @@
 In production the queue is django-tasks-db: enqueueing writes a row in the same transaction as
 the submission. In development and tests the immediate backend runs the task right after the
 commit. Either way the `Delivery` row is the source of truth: a task that never ran (queue
-down, worker killed) is picked up again by `manage.py redrive_deliveries`.
+down, worker killed) is picked up again by every `manage.py db_worker`'s sweep
+(`redrive_overdue`) and by `manage.py redrive_deliveries`.
 """
 
 import logging
@@ -94,6 +95,18 @@ def delivery_attempt(delivery_id: int) -> str:
         return "failed"
     services.delivery_succeeded(delivery, skipped_because=skipped_because or "")
     return "skipped" if skipped_because else "sent"
+
+
+def redrive_overdue(limit: int = 100) -> dict[str, int]:
+    """Attempt the deliveries no worker has taken in time (`Delivery.objects.overdue()`): the
+    periodic sweep of each task worker. Two workers sweeping at once send each delivery once
+    (`delivery_claim` locks its row). Returns how many ended how ("sent", "failed", ...)."""
+    overdue = Delivery.objects.overdue().order_by("pk").values_list("pk", flat=True)[:limit]
+    outcomes: dict[str, int] = {}
+    for delivery_id in list(overdue):
+        outcome = delivery_attempt(delivery_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def backend_defers() -> bool:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
 from leadsite.client_ip import client_ip
+from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
 
 from . import services
 from .attribution import Attribution
@@ -118,8 +119,10 @@ def submit(request, cta_id):
             "hour; your answers are still here.",
         )
         return cta_response(request, cta, form=form, status=429)
-    page = Page.objects.filter(pk=token.page_id).only("title").first() if token.page_id else None
     try:
+        page = None
+        if token.page_id:
+            page = Page.objects.filter(pk=token.page_id).only("title").first()
         result = services.submission_capture(
             cta=cta,
             answers=form.answers,
@@ -138,6 +141,13 @@ def submit(request, cta_id):
         )
     except services.WebinarFull:
         return cta_response(request, cta, status=409, message=full_message(cta))
+    except DATABASE_UNAVAILABLE:  # restarting or failing over; a resend is deduplicated
+        form.add_error(
+            None,
+            "We could not save your request just now. Your answers are still here: please send "
+            "the form again in a minute.",
+        )
+        return unavailable(cta_response(request, cta, form=form, status=503))
     if is_fetch(request):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
     thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.pk)])

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Static files are served by WhiteNoise, before sessions and auth, so they cost nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "log_request_id.middleware.RequestIDMiddleware",
+    # A database outage answers 503 with Retry-After instead of a 500 (leadsite/outage.py).
+    "leadsite.outage.DatabaseOutageMiddleware",
     # A cached page is served from here on, with the headers of the response it was made
     # from (CSP and Permissions-Policy included): no session, CSRF or auth work for it.
     "leadsite.page_cache.PageCacheMiddleware",
@@ -392,6 +394,10 @@ LEAD_DOWNLOAD_LINK_DAYS = int(env("LEAD_DOWNLOAD_LINK_DAYS", "7"))
 LEAD_CONFIRMATIONS_PER_HOUR = int(env("LEAD_CONFIRMATIONS_PER_HOUR", "3"))
 # Attempts before a failed delivery (email, webhook) is given up; backoff doubles each time.
 LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
+# A delivery still "sending" this long after its attempt began was taken by a worker that died
+# (killed, out of memory, rebooted): the workers' sweep and `redrive_deliveries` take it again.
+# Keep it well above EMAIL_TIMEOUT and the webhook timeout, or a slow send could go out twice.
+LEAD_DELIVERY_STUCK_SECONDS = int(env("LEAD_DELIVERY_STUCK_SECONDS", "900"))
 # Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
 LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
 # Days a submission is kept, per review status, before `apply_retention` erases it (counted

@@ -56,9 +56,10 @@ class MailCollector:
 
 
 @contextlib.contextmanager
-def smtp_server(port: int, *, refuse_recipients_with: str = ""):
-    """A real SMTP server on 127.0.0.1:`port`; yields its MailCollector."""
-    handler = MailCollector(refuse_recipients_with)
+def smtp_server(port: int, *, refuse_recipients_with: str = "", handler=None):
+    """A real SMTP server on 127.0.0.1:`port`; yields its MailCollector (or `handler`, one of
+    your own)."""
+    handler = handler or MailCollector(refuse_recipients_with)
     controller = Controller(handler, hostname=HOST, port=port)
     controller.start()
     try:
