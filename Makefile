@@ -3,6 +3,7 @@
 # Variables (set on the command line or in the environment):
 #   PORT=9000           port for `make run` (default 8000)
 #   ARGS="-k feed -x"   extra arguments for pytest (`make test`) or the bench scripts (`make bench`)
+#   PYTEST_WORKERS=2    parallel pytest processes for `make test` (pytest-xdist); 0 runs serially
 #   BENCH=pages         which bench/ script(s) `make bench` runs (default: all of them)
 #   DATABASE_URL=...    e.g. postgres://postgres@127.0.0.1:5432/leadsite (SQLite by default)
 
@@ -16,6 +17,7 @@ STAMP := $(VENV)/.requirements-installed
 PORT ?= 8000
 BIND ?= 127.0.0.1
 ARGS ?=
+PYTEST_WORKERS ?= 2
 # Bench scripts are executable Python files without an extension; ruff only finds *.py by itself.
 BENCH_SCRIPTS := $(shell find bench -maxdepth 1 -type f -perm -u+x ! -name '*.*' 2>/dev/null | sort)
 BENCH ?= $(notdir $(BENCH_SCRIPTS))
@@ -66,8 +68,8 @@ run: demo ## Set up everything and serve the demo at http://127.0.0.1:8000 (PORT
 	@echo "  password: \$$DEMO_PASSWORD, or the one generated and printed above on the first run."
 	SITE_URL=$${SITE_URL:-http://$(BIND):$(PORT)} $(PYTHON) manage.py runserver $(BIND):$(PORT)
 
-test: $(STAMP) ## Run the whole test suite (extra pytest arguments in ARGS="...").
-	$(BIN)/pytest $(ARGS)
+test: $(STAMP) ## Run the whole test suite in PYTEST_WORKERS processes (pytest args in ARGS="...").
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(ARGS)
 
 lint: $(STAMP) ## ruff check, ruff format --check and djhtml --check on the templates.
 	$(BIN)/ruff check . $(BENCH_SCRIPTS)

@@ -1,7 +1,7 @@
 """Fast, hermetic tests: MD5 hasher, locmem mail and cache, plain static storage, tasks inline."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105 - tests only
@@ -15,6 +15,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{env('PYTEST_XDIST_WORKER', 'main')}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not Django's default in-memory database: the in-memory one is shared between the
+    # test thread and the live server's threads in SQLite's shared-cache mode, where a read
+    # during a write fails at once with "database table is locked" instead of waiting (WAL and
+    # the busy timeout apply to files only). pytest-django adds the xdist worker's suffix.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # A throwaway database need not survive a power cut: no fsync at all.
+    DATABASES["default"]["OPTIONS"]["init_command"] = DATABASES["default"]["OPTIONS"][
+        "init_command"
+    ].replace("synchronous=NORMAL", "synchronous=OFF")
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {

@@ -208,13 +208,16 @@ class Tab:
         """axe-core's violations for the current page, with target-size (WCAG 2.2) switched on."""
         # Let fades end first (Wagtail's messages fade in over half a second): axe would
         # otherwise measure the contrast of half-transparent text. Endless animations (spinners)
-        # are not waited for.
-        self.page.wait_for_function(
-            """() => document.getAnimations().every(
-                (animation) => animation.playState !== "running"
-                    || animation.effect?.getComputedTiming().endTime === Infinity
-            )"""
+        # are not waited for. The finite ones are finished rather than waited for: the page
+        # then looks exactly as it would when they end, without the wait (the admin's
+        # dismissible badge pings for 25 s on every page).
+        finite_and_running = """(animation) => animation.playState === "running"
+            && animation.effect?.getComputedTiming().endTime !== Infinity"""
+        self.page.evaluate(
+            f"() => document.getAnimations().filter({finite_and_running})"
+            ".forEach((animation) => animation.finish())"
         )
+        self.page.wait_for_function(f"() => !document.getAnimations().some({finite_and_running})")
         # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
         # does not govern; a <script> tag (add_script_tag) would be refused by it, rightly.
         self.page.evaluate(AXE_SCRIPT.read_text())

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import urllib.parse
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -159,15 +160,28 @@ class LiveSite:
             return connection.execute(query).fetchone()[0]
 
 
+def throwaway_database_name(purpose: str, server_url: str) -> str:
+    """A PostgreSQL database name no other test process uses at the same time: the suite's own
+    database name (runs on other databases of the server), `purpose` (two fixtures of one
+    process), the xdist worker and the pid (parallel workers and runs). At most 63 characters,
+    PostgreSQL's limit, the suite's name being shortened when needed."""
+    suite = urllib.parse.urlsplit(server_url).path.strip("/") or "leadsite"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    unique = f"_{purpose}_{worker}_{os.getpid()}"
+    return suite[: 63 - len(unique)] + unique
+
+
 @contextlib.contextmanager
-def temporary_database(workdir: Path):
+def temporary_database(workdir: Path, purpose: str = "live"):
     """A fresh database for the live site: a SQLite file in `workdir`, or, when the test run
-    uses PostgreSQL (DATABASE_URL), a throwaway database on the same server."""
+    uses PostgreSQL (DATABASE_URL), a throwaway database on the same server, named by
+    throwaway_database_name(`purpose`)."""
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{workdir / 'live.sqlite3'}"
         return
-    with temporary_postgres_database(server_url, f"leadsite_live_{os.getpid()}") as url:
+    name = throwaway_database_name(purpose, server_url)
+    with temporary_postgres_database(server_url, name) as url:
         yield url
 
 

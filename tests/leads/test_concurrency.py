@@ -18,9 +18,13 @@ import pytest
 from tests.factories import ANSWERS
 from tests.leads.live_site import VENV_BIN, live_site
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("gunicorn", path=str(VENV_BIN)) is None, reason="gunicorn is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("gunicorn", path=str(VENV_BIN)) is None, reason="gunicorn is not installed"
+    ),
+    # One worker runs them all under `make test` (xdist): the servers start once.
+    pytest.mark.xdist_group("live_site"),
+]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

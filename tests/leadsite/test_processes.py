@@ -20,9 +20,13 @@ import pytest
 from bench._common import gunicorn, manage
 from tests.leads.live_site import VENV_BIN, site_env, temporary_database
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("gunicorn", path=str(VENV_BIN)) is None, reason="gunicorn is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("gunicorn", path=str(VENV_BIN)) is None, reason="gunicorn is not installed"
+    ),
+    # One worker runs them all under `make test` (xdist): the servers start once.
+    pytest.mark.xdist_group("processes"),
+]
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PASSWORD = "a long staff password 1234"
 
@@ -74,7 +78,7 @@ def servers():
     """Two app servers (A, B) on one database and one Redis; yields (site, a_url, b_url)."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-processes-"))
     try:
-        with temporary_database(workdir) as database_url, ExitStack() as stack:
+        with temporary_database(workdir, "processes") as database_url, ExitStack() as stack:
             env = site_env(workdir, database_url) | {
                 "REDIS_URL": REDIS_URL,
                 "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
