@@ -4,7 +4,7 @@
 #   PORT=9000           port for `make run` (default 8000)
 #   ARGS="-k feed -x"   extra arguments for pytest (`make test`) or the bench scripts (`make bench`)
 #   PYTEST_WORKERS=2    parallel pytest processes for `make test` (pytest-xdist); 0 runs serially
-#   BENCH=pages         which bench/ script(s) `make bench` runs (default: all of them)
+#   BENCH=pages         which bench/ script(s) `make bench` runs (default: run, the whole report)
 #   DATABASE_URL=...    e.g. postgres://postgres@127.0.0.1:5432/leadsite (SQLite by default)
 
 SHELL := /bin/bash
@@ -20,7 +20,9 @@ ARGS ?=
 PYTEST_WORKERS ?= 2
 # Bench scripts are executable Python files without an extension; ruff only finds *.py by itself.
 BENCH_SCRIPTS := $(shell find bench -maxdepth 1 -type f -perm -u+x ! -name '*.*' 2>/dev/null | sort)
-BENCH ?= $(notdir $(BENCH_SCRIPTS))
+# bench/run runs every other script and prints one report; BENCH=pages (or "pages leads") runs
+# scripts on their own.
+BENCH ?= run
 
 .PHONY: help install run migrate demo test lint format check bench clean distclean
 
@@ -85,7 +87,7 @@ check: $(STAMP) ## Django system checks and a check that no migration is missing
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
-bench: $(STAMP) ## Run the benchmarks in bench/ (BENCH=pages for one; needs wrk).
+bench: $(STAMP) ## Run bench/run, every benchmark in one report (ARGS="--quick"; BENCH=pages for one script; needs wrk, nginx).
 	@set -e; for script in $(BENCH); do \
 		echo "== bench/$$script"; \
 		$(PYTHON) bench/$$script $(ARGS); \

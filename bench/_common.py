@@ -20,6 +20,8 @@ Everything binds to loopback, and every subprocess has a timeout, so a run is bo
 """
 
 import contextlib
+import importlib.machinery
+import importlib.util
 import os
 import re
 import shutil
@@ -219,6 +221,30 @@ def expect_status(url, expected=200):
         raise BenchError(f"GET {url} answered {status}, not {expected}")
 
 
+def settle(requests, *, timeout=60.0):
+    """Send the urllib `requests` (URLs or Request objects) all at once and wait for every
+    answer (whatever its status).
+
+    Before a warm-up, with twice as many requests as workers, it makes each worker pay for
+    what its first request loads (URLconf, views, templates: seconds on a busy machine)
+    outside the measurement. After a warm-up, it returns once the requests wrk left queued
+    when it stopped have been served, so that they do not eat into the measurement.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(request):
+        try:
+            with _opener.open(request, timeout=timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            error.read()
+        except OSError as error:
+            raise BenchError(f"{getattr(request, 'full_url', request)}: {error}") from error
+
+    with ThreadPoolExecutor(max_workers=len(requests) or 1) as pool:
+        list(pool.map(one, requests))
+
+
 def require_wrk():
     """The path of `wrk`; exits with status 2 and the install command when it is missing."""
     path = shutil.which("wrk")
@@ -358,3 +384,18 @@ def temporary_postgres_database(server_url, name, *, template=None):
         yield database_url
     finally:
         execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(quoted))
+
+
+def load_script(name):
+    """Import the bench script `name` (bench/<name>, a file without an extension) as a module,
+    so that bench/run calls its functions rather than copying them. Its main() does not run."""
+    loader = importlib.machinery.SourceFileLoader(f"bench_{name}", str(BENCH_DIR / name))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def load_average():
+    """The machine's 1-minute load average: other work lowers every figure measured."""
+    return os.getloadavg()[0]

@@ -13,6 +13,10 @@ topic or on the home page, and an article appears in listings, feeds and related
 lists. Working out every page a change touches is error-prone; a new generation is one
 `INCR` and the next request to each page renders it afresh.
 
+A hit is one cache round trip: each stored entry carries the generation it was rendered
+under, and one `get_many` (an MGET on Redis) reads the current generation and the entry
+together; an entry of an older generation is a miss, and the fresh page overwrites it.
+
 Who is served from the cache: GET and HEAD requests without a session cookie (signed-in
 editors always get a fresh page, marked private) and without query parameters other than
 `page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
@@ -53,26 +57,41 @@ def cache_key(request) -> str | None:
         return None
     if request.path.startswith(EXCLUDED_PREFIXES):
         return None
-    kept = []
-    for name, value in request.GET.lists():
-        if name in RENDERED_PARAMS:
-            kept.append((name, value))
-        elif name not in IGNORED_PARAMS and not name.startswith(IGNORED_PREFIXES):
-            return None
-    query = urlencode(sorted(kept), doseq=True)
+    query = ""
+    if request.META.get("QUERY_STRING"):  # most hits have none: no QueryDict to build
+        kept = []
+        for name, value in request.GET.lists():
+            if name in RENDERED_PARAMS:
+                kept.append((name, value))
+            elif name not in IGNORED_PARAMS and not name.startswith(IGNORED_PREFIXES):
+                return None
+        query = urlencode(sorted(kept), doseq=True)
     return f"page-cache:{request.get_host()}:{request.path}?{query}"
 
 
-def generation() -> int:
-    """The current generation; every key written under an older one is dead."""
-    value = cache.get(GENERATION_KEY)
+def generation(value=None) -> int:
+    """The current generation (`value`, when the caller has just read it); every entry stored
+    under an older one is dead."""
     if value is None:
-        # A fresh (or flushed) cache: start from the clock so that no key of a generation
+        value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A fresh (or flushed) cache: start from the clock so that no entry of a generation
         # used before the flush can come back to life.
         value = time.time_ns()
         if not cache.add(GENERATION_KEY, value, timeout=None):
             value = cache.get(GENERATION_KEY, value)
     return value
+
+
+def lookup(key) -> tuple[int, tuple | None]:
+    """The current generation and the stored response for `key` (None unless it was stored
+    under that generation), in one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = generation(found.get(GENERATION_KEY))
+    entry = found.get(key)
+    if entry is None or entry[0] != current:
+        return current, None
+    return current, entry
 
 
 def is_storable(response) -> bool:
@@ -99,8 +118,10 @@ class PageCacheMiddleware:
     """Serve anonymous public pages from the shared cache; store what is safe to store.
 
     Sits near the top of MIDDLEWARE (after SecurityMiddleware, which redirects to HTTPS and
-    validates nothing we skip), so that a hit costs two cache reads and no session, CSRF or
-    auth work. The stored headers are those of the full response, security headers included.
+    validates nothing we skip), so that a hit costs one cache round trip and no session,
+    database, CSRF or auth work. The stored headers are those of the full response, security
+    headers included; the entry is plain data (generation, status, header pairs, body bytes),
+    so that unpickling it is cheap.
     """
 
     def __init__(self, get_response):
@@ -118,8 +139,7 @@ class PageCacheMiddleware:
             return response
 
         try:
-            current = generation()
-            stored = cache.get(f"{key}:{current}")
+            current, stored = lookup(key)
         except Exception:  # a cache outage must not cost a page
             logger.warning("Page cache unavailable; rendering without it", exc_info=True)
             return self.get_response(request)
@@ -129,30 +149,27 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and is_storable(response):
             mark_public(response)
-            self.store(f"{key}:{current}", response)
+            self.store(key, current, response)
         response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
     def replay(stored):
-        status, headers, content = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        _, status, headers, content = stored
+        response = HttpResponse(content, status=status, headers=headers)
         response["X-Page-Cache"] = "hit"
         return response
 
     @staticmethod
-    def store(key, response):
+    def store(key, current, response):
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower() not in UNCACHED_HEADERS
         ]
+        entry = (current, response.status_code, headers, response.content)
         try:
-            cache.set(
-                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
-            )
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception:  # the page was served; it just was not kept
             logger.warning("Page cache unavailable; page not stored", exc_info=True)
 

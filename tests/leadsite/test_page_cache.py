@@ -1,6 +1,7 @@
 """Anonymous pages come from the cache; editors and changes never see a stale one."""
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client, override_settings
 from taggit.models import Tag
 
@@ -13,6 +14,40 @@ pytestmark = pytest.mark.django_db
 
 # The production cache configuration, pointed at a port where no Redis listens.
 UNREACHABLE_REDIS = {"default": redis_cache("redis://127.0.0.1:1/0")}
+
+
+class CountingCache(LocMemCache):
+    """The local-memory cache, recording each call a round trip to Redis would be (django-redis
+    sends one command per call: GET, MGET, SET, SET NX)."""
+
+    calls = []
+
+    def get(self, *args, **kwargs):
+        self.calls.append("get")
+        return super().get(*args, **kwargs)
+
+    def get_many(self, keys, version=None):
+        self.calls.append("get_many")
+        # BaseCache.get_many calls get() per key; Redis answers them all in one MGET.
+        found = {}
+        for key in keys:
+            value = LocMemCache.get(self, key, self, version=version)
+            if value is not self:
+                found[key] = value
+        return found
+
+    def set(self, *args, **kwargs):
+        self.calls.append("set")
+        return super().set(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        self.calls.append("add")
+        return super().add(*args, **kwargs)
+
+
+COUNTING_CACHE = {
+    "default": {"BACKEND": f"{__name__}.CountingCache", "LOCATION": "page-cache-round-trips"}
+}
 
 
 @pytest.fixture
@@ -46,6 +81,25 @@ def test_second_anonymous_request_is_served_from_the_cache(article):
     first, second = get(article.url), get(article.url)
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
+
+
+def test_a_hit_costs_one_cache_round_trip_and_no_query(article, django_assert_num_queries):
+    with override_settings(CACHES=COUNTING_CACHE):
+        get(article.url)
+        CountingCache.calls.clear()
+        with django_assert_num_queries(0):
+            response = get(article.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert CountingCache.calls == ["get_many"]
+
+
+def test_a_page_stored_before_a_purge_is_replaced_by_a_fresh_one(article, commits):
+    get(article.url)
+    republish(article, commits, title="Second version")
+    assert get(article.url)["X-Page-Cache"] == "miss"
+    response = get(article.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Second version" in response.content.decode()
 
 
 def test_cached_page_says_shared_caches_may_keep_it(article):
