@@ -204,6 +204,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+def fetch(url, *, data=None, headers=None, method=None, timeout=30.0, tls_context=None):
+    """One request, redirects not followed: (status, headers, body bytes), whatever the status.
+
+    `data` is the raw body (bytes); `tls_context` an ssl.SSLContext for an https:// URL (a test's
+    own self-signed certificate, say).
+    """
+    opener = _opener
+    if tls_context is not None:
+        opener = urllib.request.build_opener(
+            _NoRedirect, urllib.request.HTTPSHandler(context=tls_context)
+        )
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
 def http_status(url, *, timeout=30.0):
     """The status code of GET `url`, without following redirects."""
     try:

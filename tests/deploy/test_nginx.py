@@ -13,9 +13,7 @@ import shutil
 import ssl
 import subprocess
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 
 from bench._common import VENV_BIN, free_port, manage, stop, wait_for_port
+from bench._common import fetch as bench_fetch
 from deploy.nginx import render
 from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
 
@@ -69,22 +68,9 @@ article.save_revision().publish()
 _tls = ssl._create_unverified_context()  # noqa: S323 - the test's own self-signed certificate
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=_tls))
-
-
 def fetch(url, *, method=None, data=None, headers=None):
     """(status, headers, body) of one request; redirects are not followed."""
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with _opener.open(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    return bench_fetch(url, method=method, data=data, headers=headers, tls_context=_tls)
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:

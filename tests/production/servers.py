@@ -19,9 +19,7 @@ import signal
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -40,6 +38,9 @@ from bench._common import (
     stop,
     temporary_postgres_database,
     wait_for_port,
+)
+from bench._common import (
+    fetch as bench_fetch,
 )
 from tests.factories import ANSWERS
 from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, smtp_settings
@@ -375,24 +376,14 @@ class Answer:
     body: str
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def fetch(url: str, *, data: dict | None = None, headers=None, timeout: float = 30) -> Answer:
     """One request as a browser without JavaScript sends it; redirects are not followed. (A
     fresh app process's first request imports half of Wagtail: seconds on a busy machine.)"""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, headers=headers or {})
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return Answer(response.status, dict(response.headers), response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, dict(error.headers), error.read().decode())
+    status, response_headers, content = bench_fetch(
+        url, data=body, headers=headers, timeout=timeout
+    )
+    return Answer(status, dict(response_headers), content.decode())
 
 
 def form_token(base_url: str, cta_id: int) -> str:
