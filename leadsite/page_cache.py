@@ -17,6 +17,12 @@ A hit is one cache round trip: each stored entry carries the generation it was r
 under, and one `get_many` (an MGET on Redis) reads the current generation and the entry
 together; an entry of an older generation is a miss, and the fresh page overwrites it.
 
+Most hits cost no round trip at all: each process keeps its own copies of the pages it served
+lately (`LocalCopies`, at most PAGE_CACHE_LOCAL_MB) and trusts the generation it last read for
+PAGE_CACHE_LOCAL_SECONDS (1 s). A purge made in the process is seen there at once; one made in
+another process is seen within that time. With a front cache configured the copies are off by
+default: a copy a second stale could be re-cached in front for the whole s-maxage.
+
 Who is served from the cache: GET and HEAD requests without a session cookie (signed-in
 editors always get a fresh page, marked private) and without query parameters other than
 `page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
@@ -25,7 +31,9 @@ caching. A cache that is down is skipped: the page is rendered as if there were 
 """
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -83,14 +91,78 @@ def generation(value=None) -> int:
     return value
 
 
+class LocalCopies:
+    """This process's copies of the pages it served lately, valid while the generation they
+    were rendered under is the one this process last read, and for PAGE_CACHE_LOCAL_SECONDS
+    after that read at most. Least recently used copies go first beyond PAGE_CACHE_LOCAL_MB.
+    Thread-safe (gthread workers share one)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+        self._bytes = 0
+        self._generation = None
+        self._read_at = 0.0
+
+    def get(self, key) -> tuple | None:
+        """The copy of `key`, if this process may serve it without asking the shared cache."""
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if seconds <= 0:
+            return None
+        with self._lock:
+            if time.monotonic() - self._read_at > seconds:
+                return None
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != self._generation:
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def saw_generation(self, value) -> None:
+        """`value` was just read from (or written to) the shared cache: it is trusted anew,
+        and copies of any other generation are dropped."""
+        with self._lock:
+            if value != self._generation:
+                self._entries.clear()
+                self._bytes = 0
+                self._generation = value
+            self._read_at = time.monotonic()
+
+    def keep(self, key, entry) -> None:
+        budget = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
+        size = len(entry[3])
+        if settings.PAGE_CACHE_LOCAL_SECONDS <= 0 or size > budget:
+            return
+        with self._lock:
+            if entry[0] != self._generation:
+                return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[3])
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > budget:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted[3])
+
+
+local_copies = LocalCopies()
+
+
 def lookup(key) -> tuple[int, tuple | None]:
     """The current generation and the stored response for `key` (None unless it was stored
-    under that generation), in one cache round trip."""
+    under that generation): from this process's copies when it may trust them, else in one
+    cache round trip."""
+    entry = local_copies.get(key)
+    if entry is not None:
+        return entry[0], entry
     found = cache.get_many([GENERATION_KEY, key])
     current = generation(found.get(GENERATION_KEY))
+    local_copies.saw_generation(current)
     entry = found.get(key)
     if entry is None or entry[0] != current:
         return current, None
+    local_copies.keep(key, entry)
     return current, entry
 
 
@@ -172,6 +244,8 @@ class PageCacheMiddleware:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception:  # the page was served; it just was not kept
             logger.warning("Page cache unavailable; page not stored", exc_info=True)
+            return
+        local_copies.keep(key, entry)
 
 
 # Purging -------------------------------------------------------------------------------------
@@ -186,11 +260,14 @@ def purge(*, urls=None) -> None:
 def _purge_now(urls) -> None:
     try:
         try:
-            purged = cache.incr(GENERATION_KEY) is not None  # None: an outage django-redis hid
+            current = cache.incr(GENERATION_KEY)  # None: an outage django-redis hid
         except ValueError:  # no generation yet: nothing is cached under one
-            purged = generation() is not None
+            current = generation()
     except Exception:
-        purged = False
+        current = None
+    purged = current is not None
+    if purged:  # this process's copies go at once; other processes' within their interval
+        local_copies.saw_generation(current)
     if not purged:  # the editor's save stands; the pages expire by themselves
         logger.error("Page cache purge failed: cached pages stay until they expire")
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):

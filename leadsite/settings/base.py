@@ -352,6 +352,14 @@ if env("CLOUDFLARE_ZONE_ID"):
         "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
         "ZONEID": env("CLOUDFLARE_ZONE_ID"),
     }
+# Each app process serves its own copies of hot pages, trusting the shared cache's generation
+# for this long (seconds): a hit then costs no Redis round trip, and another process's purge
+# reaches it within that time. Off (0) by default when a front cache is configured, as a copy
+# served stale in that second would be kept in front for PAGE_CACHE_SECONDS.
+PAGE_CACHE_LOCAL_SECONDS = float(
+    env("PAGE_CACHE_LOCAL_SECONDS", "0" if WAGTAILFRONTENDCACHE else "1")
+)
+PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")

@@ -1,11 +1,15 @@
 """Anonymous pages come from the cache; editors and changes never see a stale one."""
 
+import time
+
 import pytest
+from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client, override_settings
 from taggit.models import Tag
 
 from leads.models import TopicCTA
+from leadsite import page_cache
 from leadsite.settings.base import redis_cache
 from tests.factories import make_article, make_cta
 from tests.leads.live_site import http_receiver
@@ -91,6 +95,61 @@ def test_a_hit_costs_one_cache_round_trip_and_no_query(article, django_assert_nu
             response = get(article.url)
     assert response["X-Page-Cache"] == "hit"
     assert CountingCache.calls == ["get_many"]
+
+
+@pytest.fixture
+def local_copies(settings):
+    """Each process's own copies of pages on, trusted for `seconds`; none left from before."""
+
+    def turn_on(seconds):
+        settings.PAGE_CACHE_LOCAL_SECONDS = seconds
+        page_cache.local_copies.saw_generation(None)
+
+    yield turn_on
+    page_cache.local_copies.saw_generation(None)
+
+
+def test_a_hit_on_this_process_s_copy_costs_no_round_trip(article, local_copies):
+    local_copies(60)
+    with override_settings(CACHES=COUNTING_CACHE):
+        get(article.url)
+        CountingCache.calls.clear()
+        response = get(article.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert CountingCache.calls == []
+
+
+def test_this_process_s_own_purge_replaces_its_copy_at_once(article, local_copies, commits):
+    local_copies(60)
+    get(article.url)
+    republish(article, commits, title="Second version")
+    assert "Second version" in get(article.url).content.decode()
+
+
+def test_another_process_s_purge_reaches_the_copy_within_the_interval(article, local_copies):
+    local_copies(0.5)
+    get(article.url)
+    # Another process publishes: the database changes and the shared generation moves, but
+    # this process runs no purge of its own.
+    article.title = "Published elsewhere"
+    article.save_revision().publish()
+    cache.incr(page_cache.GENERATION_KEY)
+    assert "Published elsewhere" not in get(article.url).content.decode()  # the trade-off
+    time.sleep(0.6)
+    assert "Published elsewhere" in get(article.url).content.decode()
+
+
+def test_copies_beyond_the_memory_budget_go_least_recently_used_first(settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    settings.PAGE_CACHE_LOCAL_MB = 1
+    copies = page_cache.LocalCopies()
+    copies.saw_generation(7)
+    for key in "abc":
+        copies.keep(key, (7, 200, [], b"x" * 400_000))
+        copies.get("a")  # a stays in use
+    assert [key for key in "abc" if copies.get(key)] == ["a", "c"]
+    copies.keep("old", (6, 200, [], b"x"))  # rendered before a purge this process saw
+    assert copies.get("old") is None
 
 
 def test_a_page_stored_before_a_purge_is_replaced_by_a_fresh_one(article, commits):

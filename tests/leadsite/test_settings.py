@@ -71,3 +71,36 @@ def test_a_misspelt_lead_rate_limit_stops_the_boot():
 def test_lead_rate_limits_can_be_switched_off():
     result = boot_production(**PRODUCTION_ENV, LEAD_RATE_LIMITS="off")
     assert result.returncode == 0, result.stderr
+
+
+def production_setting(name, **env):
+    """The value of setting `name` in a fresh production process with `env` on top."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTEND_", "PAGE_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; "
+            f"print(settings.{name})",
+        ],
+        env={**clean, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "leadsite.settings.production"}
+        | env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_each_process_keeps_page_copies_for_a_second_without_a_front_cache():
+    assert production_setting("PAGE_CACHE_LOCAL_SECONDS") == "1.0"
+
+
+def test_page_copies_are_off_when_a_front_cache_is_purged():
+    # A copy served a second stale would be kept by nginx or the CDN for all of s-maxage.
+    purge_url = {"FRONTEND_CACHE_PURGE_URL": "http://127.0.0.1:8081"}
+    assert production_setting("PAGE_CACHE_LOCAL_SECONDS", **purge_url) == "0.0"
+    both = purge_url | {"PAGE_CACHE_LOCAL_SECONDS": "0.5"}
+    assert production_setting("PAGE_CACHE_LOCAL_SECONDS", **both) == "0.5"
