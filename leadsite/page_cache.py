@@ -266,8 +266,9 @@ def _purge_now(urls) -> None:
     except Exception:
         current = None
     purged = current is not None
-    if purged:  # this process's copies go at once; other processes' within their interval
-        local_copies.saw_generation(current)
+    # This process's copies go at once (even when the shared cache is unreachable); other
+    # processes' within PAGE_CACHE_LOCAL_SECONDS.
+    local_copies.saw_generation(current)
     if not purged:  # the editor's save stands; the pages expire by themselves
         logger.error("Page cache purge failed: cached pages stay until they expire")
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):

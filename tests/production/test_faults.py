@@ -170,7 +170,8 @@ def test_database_restart_under_load_answers_503_then_recovers(template, logs):
 
 def test_redis_stopping_costs_no_page_and_no_lead(template, database, logs):
     """Visitors load the home page (the second load is served from the Redis page cache) and
-    send the quote form. Redis stops: the home page still answers 200, rendered afresh, and a
+    send the quote form. Redis stops: the home page still answers 200 (from the process's own
+    copy for at most PAGE_CACHE_LOCAL_SECONDS, then rendered afresh), and a
     lead sent now gets the thank-you redirect and is stored (rate limits fail open). Redis
     comes back (empty): pages are cached again, without restarting the app."""
     with private_redis() as redis, ExitStack() as stack:
@@ -184,6 +185,8 @@ def test_redis_stopping_costs_no_page_and_no_lead(template, database, logs):
         token = form_token(base_url, template.cta_id)
         cached = [fetch(home), fetch(home)]
         redis.stop()
+        at_once = fetch(home)  # maybe the process's own copy (PAGE_CACHE_LOCAL_SECONDS, 1 s)
+        time.sleep(1.5)  # past that second the process asks Redis, and renders
         while_down = [fetch(home), fetch(home)]
         lead = post_lead(base_url, template.cta_id, token, "no-redis@cache.example")
         ready = fetch(f"{base_url}/readyz")
@@ -195,8 +198,9 @@ def test_redis_stopping_costs_no_page_and_no_lead(template, database, logs):
         )
 
     assert [a.headers["X-Page-Cache"] for a in cached] == ["miss", "hit"]
-    assert [a.status for a in while_down] == [200, 200]
-    assert [a.headers["X-Page-Cache"] for a in while_down] == ["miss", "miss"]
+    assert [a.status for a in (at_once, *while_down)] == [200, 200, 200]
+    # Rendered afresh; the process may keep that copy for its second, Redis or not.
+    assert while_down[0].headers["X-Page-Cache"] == "miss"
     assert lead.status == 303
     assert stored_emails(database) == {"no-redis@cache.example"}
     assert ready.status == 503  # a load balancer can tell
