@@ -5,6 +5,7 @@ submissions are quarantined, not refused, so a false positive loses nothing. Rat
 the one refusal, and they fail open: an unreachable cache never costs a lead.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -93,6 +94,13 @@ def parse_rate_limits(value: str) -> list[Limit]:
     return limits
 
 
+# Memoised on the setting's text: every lead reads the limits, and the text rarely changes (a
+# new text, e.g. from override_settings, is parsed afresh). A tuple: callers share the value.
+@functools.lru_cache(maxsize=8)
+def configured_limits(value: str) -> tuple[Limit, ...]:
+    return tuple(parse_rate_limits(value))
+
+
 def rate_limited(*, ip: str, email: str) -> bool:
     """Count this attempt against each limit; True if one of them is exceeded.
 
@@ -101,11 +109,10 @@ def rate_limited(*, ip: str, email: str) -> bool:
     """
     keys = {"ip": ip or "unknown", "email": email.strip().lower()}
     exceeded = False
-    for limit in parse_rate_limits(settings.LEAD_RATE_LIMITS):
+    for limit in configured_limits(settings.LEAD_RATE_LIMITS):
         key = f"leads:rate:{limit.scope}:{limit.seconds}:{hash_key(keys[limit.scope])}"
         try:
-            cache.add(key, 0, timeout=limit.seconds)
-            count = cache.incr(key)
+            count = count_attempt(key, timeout=limit.seconds)
         except Exception as error:
             logger.warning("Rate limit not checked, cache unavailable: %s", type(error).__name__)
             return False
@@ -114,6 +121,23 @@ def rate_limited(*, ip: str, email: str) -> bool:
             return False
         exceeded = exceeded or count > limit.count
     return exceeded
+
+
+def count_attempt(key: str, *, timeout: int) -> int | None:
+    """Add one to the counter at `key` and return it; a new counter expires after `timeout`.
+
+    INCR first: for a repeat visitor the counter exists, so this is one cache round trip
+    instead of ADD then INCR. Django's caches all raise ValueError when incrementing a missing
+    key; then ADD creates the counter at 1, with its expiry (two round trips, as before). If a
+    concurrent request created it in between, ADD fails and INCR counts this attempt: none goes
+    uncounted. The window still starts at the first attempt; INCR keeps the expiry.
+    """
+    try:
+        return cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
 
 
 def hash_key(value: str) -> str:
@@ -134,8 +158,7 @@ def impression_rate_limited(*, ip: str) -> bool:
         return False
     key = f"leads:rate:seen:{hash_key(ip or 'unknown')}"
     try:
-        cache.add(key, 0, timeout=3600)
-        count = cache.incr(key)
+        count = count_attempt(key, timeout=3600)
     except Exception as error:
         logger.warning("Impression limit not checked, cache unavailable: %s", type(error).__name__)
         return False

@@ -7,6 +7,7 @@ refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the 
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
@@ -120,9 +121,7 @@ def submit(request, cta_id):
         )
         return cta_response(request, cta, form=form, status=429)
     try:
-        page = None
-        if token.page_id:
-            page = Page.objects.filter(pk=token.page_id).only("title").first()
+        page = page_for_submission(token.page_id)
         result = services.submission_capture(
             cta=cta,
             answers=form.answers,
@@ -152,6 +151,26 @@ def submit(request, cta_id):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
     thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.pk)])
     return HttpResponseRedirect(thanks_url, status=303)
+
+
+# The page a form token names, read with one plain SELECT: every lead asks, and on this path
+# building Wagtail's page queryset and model instance cost ten times the query itself.
+PAGE_TITLE_SQL = "SELECT {title} FROM {table} WHERE {id} = %s"
+
+
+def page_for_submission(page_id: int | None) -> Page | None:
+    """The page the form was rendered on, with its id and title only; None if there is none or
+    it has been deleted since the page was cached (the lead is kept without it)."""
+    if not page_id:
+        return None
+    quote = connection.ops.quote_name
+    sql = PAGE_TITLE_SQL.format(
+        title=quote("title"), table=quote(Page._meta.db_table), id=quote("id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_id])
+        row = cursor.fetchone()
+    return Page(pk=page_id, title=row[0]) if row else None
 
 
 # The largest beacon body we read: a form token is under 200 characters.

@@ -82,6 +82,18 @@ def test_contact_is_matched_on_trimmed_lower_case_email(client):
     assert list(Contact.objects.values_list("email", flat=True)) == ["ana@example.com"]
 
 
+def test_a_lead_from_a_cached_copy_of_a_deleted_page_is_kept_without_the_page(
+    client, article_index
+):
+    cta = make_cta("quote")
+    article = make_article(article_index, "Gone since")
+    data = lead_form_data(cta, page=article)
+    article.delete()
+    assert submit(client, cta, data).status_code == 303
+    submission = Submission.objects.get()
+    assert (submission.page_id, submission.page_title) == (None, "")
+
+
 def test_contact_keeps_name_and_company_as_last_given(client):
     cta = make_cta("quote")
     submit(client, cta, lead_form_data(cta, name="Ana", company="Acme"))

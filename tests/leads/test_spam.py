@@ -11,9 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 
-from leads import services
+from leads import services, spam
 from leads.models import BlockedEmailDomain, Delivery, Status, Submission
-from leads.spam import Limit, parse_rate_limits
+from leads.spam import Limit, count_attempt, parse_rate_limits
 from leads.tokens import form_token, read_form_token
 from tests.factories import lead_form_data, make_cta
 
@@ -188,6 +188,32 @@ def test_rate_limits_are_read_from_their_setting():
         Limit("email", 10, 7200),
     ]
     assert parse_rate_limits("off") == []
+
+
+def test_an_attempt_counter_starts_at_one_and_counts_on():
+    assert [count_attempt("leads:test", timeout=60) for _ in range(3)] == [1, 2, 3]
+
+
+class RacingCache:
+    """A cache where another request creates the counter between our INCR and our ADD."""
+
+    def __init__(self):
+        self.counters = {}
+
+    def incr(self, key):
+        if key not in self.counters:
+            raise ValueError(key)
+        self.counters[key] += 1
+        return self.counters[key]
+
+    def add(self, key, value, timeout):
+        self.counters[key] = 1  # the other request's attempt, counted first
+        return False
+
+
+def test_an_attempt_racing_another_for_a_new_counter_is_still_counted(monkeypatch):
+    monkeypatch.setattr(spam, "cache", RacingCache())
+    assert count_attempt("leads:test", timeout=60) == 2
 
 
 @pytest.mark.parametrize("value", ["ip=30", "ip=x/h", "ip=30/h;email=3/h", "cookie=3/h", "ip=3/y"])
