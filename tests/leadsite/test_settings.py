@@ -9,11 +9,17 @@ from django.conf import settings
 PRODUCTION_ENV = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.com"}
 
 
-def boot_production(**env):
-    """Load the production settings in a fresh interpreter, as a server process would."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+def boot_production(code="print('booted')", **env):
+    """Load the production settings in a fresh interpreter, as a server process would, and
+    run `code` there. The caller's SECRET_KEY, ALLOWED_HOSTS and page-cache variables are
+    left out: each test gives the ones it is about."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS"} and not k.startswith(("FRONTEND_", "PAGE_"))
+    }
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('booted')"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "leadsite.settings.production", **env},
         capture_output=True,
         text=True,
@@ -75,21 +81,8 @@ def test_lead_rate_limits_can_be_switched_off():
 
 def production_setting(name, **env):
     """The value of setting `name` in a fresh production process with `env` on top."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTEND_", "PAGE_"))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"import django; django.setup(); from django.conf import settings; "
-            f"print(settings.{name})",
-        ],
-        env={**clean, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "leadsite.settings.production"}
-        | env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        timeout=60,
-    )
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = boot_production(code, **PRODUCTION_ENV, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
