@@ -11,6 +11,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import memo, privacy, scoring
+from . import memo, privacy, rows, scoring
 from .attribution import Attribution
 from .models import (
     CallToAction,
@@ -69,6 +70,14 @@ class CaptureResult:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
+class PageRef(NamedTuple):
+    """The page a form was sent from, as a submission keeps it: its id and its title then.
+    A `Page` will do as well; the lead path reads only these two columns."""
+
+    pk: int
+    title: str
+
+
 def idempotency_key(*, cta_id: int, nonce: str, answers: dict) -> str:
     """Same form render and same answers: the same submission (double clicks, replays).
 
@@ -84,7 +93,7 @@ def submission_capture(
     answers: dict,
     consent_given: bool,
     consent_version: str,
-    page=None,
+    page: PageRef | None = None,
     attribution: Attribution,
     nonce: str,
     spam_reasons: list[str],
@@ -104,7 +113,7 @@ def submission_capture(
         cta=cta,
         cta_kind=cta.kind,
         cta_title=cta.title,
-        page=page,
+        page_id=page.pk if page else None,
         page_title=page.title if page else "",
         answers=answers,
         consent_given=consent_given,
@@ -132,7 +141,7 @@ def submission_capture(
                 reserve_seat(cta)
             if not spam_reasons:
                 submission.contact = contact_upsert(answers)
-            submission.save()
+            rows.insert([submission])
             deliveries = [] if spam_reasons else follow_up_create(submission, send_webhook)
     except IntegrityError:
         # Already stored: a double click, a refresh of the POST or a replay (possibly by a
@@ -185,12 +194,7 @@ def contact_upsert(answers: dict) -> Contact:
     """
     details = {name: answers[name] for name in CONTACT_FIELDS if answers.get(name)}
     contact = Contact(email=normalise_email(answers["email"]), **details)
-    Contact.objects.bulk_create(
-        [contact],
-        update_conflicts=True,
-        unique_fields=["email"],
-        update_fields=[*details, "updated_at"],
-    )
+    rows.upsert(contact, unique=["email"], update=[*details, "updated_at"])
     return contact
 
 
@@ -207,11 +211,8 @@ def follow_up_create(submission: Submission, send_webhook: bool | None = None) -
         send_webhook = bool(LeadSettings.current().webhook_url)
     if send_webhook:
         kinds.append(DeliveryKind.WEBHOOK)
-    deliveries = Delivery.objects.bulk_create(
-        [Delivery(submission=submission, kind=kind) for kind in kinds]
-    )
-    if submission.pk and deliveries and deliveries[0].pk is None:  # backends without RETURNING
-        deliveries = list(submission.deliveries.all())
+    deliveries = [Delivery(submission=submission, kind=kind) for kind in kinds]
+    rows.insert(deliveries)
     from .tasks import enqueue_deliveries
 
     enqueue_deliveries(deliveries)
