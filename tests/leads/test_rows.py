@@ -67,6 +67,7 @@ def test_insert_stores_defaults_json_and_automatic_dates_as_save_would():
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.attempts == 0
+    assert delivery.created_at is not None  # auto_now_add, set by the field's pre_save()
 
 
 def test_insert_raises_integrity_error_on_a_broken_unique_key_and_stores_nothing():
