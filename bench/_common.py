@@ -355,6 +355,33 @@ def warm_up(url, *, seconds=2, threads=2, connections=16, script=None):
         run_wrk(url, duration=seconds, threads=threads, connections=connections, script=script)
 
 
+def cpu_ticks(match):
+    """CPU time (user + system, in clock ticks) used so far by each process whose command line
+    contains `match`: {pid: ticks}. Linux only (/proc); processes that vanish are skipped."""
+    ticks = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if match not in cmdline:
+                continue
+            # Fields after the command name: state is the first, utime the 12th, stime the 13th.
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_seconds_since(before, match):
+    """CPU seconds that the processes matching `match` used since the `before` snapshot of
+    cpu_ticks(match); a process started since counts from zero."""
+    after = cpu_ticks(match)
+    used = sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
+    return used / os.sysconf("SC_CLK_TCK")
+
+
 def format_table(headers, rows):
     """A plain-text table; the first column is left-aligned, the others right-aligned."""
     cells = [[str(cell) for cell in row] for row in [headers, *rows]]

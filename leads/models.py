@@ -288,8 +288,7 @@ class Contact(models.Model):
     email = models.EmailField(
         "email",
         max_length=254,
-        unique=True,
-        help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'.",
+        help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'. Unique.",
     )
     name = models.CharField("name", max_length=120, blank=True)
     company = models.CharField("company", max_length=120, blank=True)
@@ -330,11 +329,15 @@ class Contact(models.Model):
         verbose_name = "contact"
         ordering = ["-created_at"]
         constraints = [
+            # A constraint, not unique=True: on PostgreSQL that would add a second index
+            # (varchar_pattern_ops, for LIKE 'prefix%') that no query uses and every lead
+            # writes. The contact upsert's ON CONFLICT (email) relies on this one.
+            models.UniqueConstraint(fields=["email"], name="contact_email_unique"),
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower(models.functions.Trim("email"))),
                 name="contact_email_normalised",
                 violation_error_message="Email addresses are stored trimmed and in lower case.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -422,9 +425,9 @@ class Submission(models.Model):
     )
     consent_at = models.DateTimeField("consent time", null=True, blank=True)
     # Last touch: the visit that submitted. First touch (the visit's landing page) is below.
-    utm_source = models.CharField("UTM source", max_length=100, blank=True, db_index=True)
+    utm_source = models.CharField("UTM source", max_length=100, blank=True)
     utm_medium = models.CharField("UTM medium", max_length=100, blank=True)
-    utm_campaign = models.CharField("UTM campaign", max_length=100, blank=True, db_index=True)
+    utm_campaign = models.CharField("UTM campaign", max_length=100, blank=True)
     utm_term = models.CharField("UTM term", max_length=100, blank=True)
     utm_content = models.CharField("UTM content", max_length=100, blank=True)
     referrer = models.URLField("referrer", max_length=500, blank=True)
@@ -435,16 +438,13 @@ class Submission(models.Model):
         blank=True,
         help_text="UTM parameters, referrer and landing page of the first page in the visit.",
     )
-    status = models.CharField(
-        "status", max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
-    )
+    status = models.CharField("status", max_length=16, choices=Status.choices, default=Status.NEW)
     spam_reasons = models.JSONField(
         "why quarantined", default=list, blank=True, help_text="e.g. ['honeypot', 'link in name']"
     )
     idempotency_key = models.CharField(
         "idempotency key",
         max_length=64,
-        unique=True,
         editable=False,
         help_text="Same form render, same answers: the same submission (double clicks, replays).",
     )
@@ -464,6 +464,7 @@ class Submission(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_leads",
         verbose_name="owner",
+        db_index=False,  # submission_owner_recent starts with it
         help_text="The salesperson working this lead; empty while unassigned.",
     )
     erased_at = models.DateTimeField(
@@ -481,6 +482,10 @@ class Submission(models.Model):
         ordering = ["-received_at", "-pk"]
         permissions = [("export_submission", "Can export submissions")]
         constraints = [
+            # Replays and double clicks store nothing twice (services.submission_capture).
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="submission_idempotency_key_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status=Status.SPAM)
                 | Q(contact__isnull=False)
@@ -494,6 +499,9 @@ class Submission(models.Model):
                 violation_error_message="Give a reason to disqualify a lead.",
             ),
         ]
+        # Every lead writes each of these: no single-column copy of an index's first column,
+        # and no varchar_pattern_ops twins (unique=True or db_index=True on a CharField adds
+        # one on PostgreSQL) for LIKE 'prefix%', which nothing runs (docs/performance.md).
         indexes = [
             models.Index(fields=["status", "-received_at"], name="submission_status_recent"),
             models.Index(fields=["owner", "-received_at"], name="submission_owner_recent"),
@@ -511,6 +519,8 @@ class Submission(models.Model):
                 condition=Q(erased_at__isnull=True),
                 name="submission_live_status_kind",
             ),
+            # Cost per lead counts each campaign's leads (analytics.campaign_costs).
+            models.Index(fields=["utm_campaign"], name="submission_utm_campaign"),
         ]
 
     def __str__(self):
@@ -651,7 +661,11 @@ class Delivery(models.Model):
     """
 
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="deliveries", verbose_name="submission"
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name="submission",
+        db_index=False,  # delivery_once_per_submission_and_kind starts with it
     )
     kind = models.CharField("kind", max_length=16, choices=DeliveryKind.choices)
     status = models.CharField(
