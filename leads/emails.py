@@ -22,7 +22,9 @@ from .models import (
     Subscription,
 )
 from .scoring import explain
+from .staff import may_work_leads, user_label
 from .tokens import link_token
+from .validators import one_line
 
 
 def absolute(path: str) -> str:
@@ -39,11 +41,43 @@ def download_url(submission: Submission) -> str:
     return absolute(reverse("leads:download", args=[link_token("download", submission.pk)]))
 
 
+def lead_mail_recipient(*candidates) -> str:
+    """The address an email carrying lead data goes to: the first candidate who may work leads
+    (`staff.may_work_leads`, asked now, at sending time) and has an address, else the sales
+    inbox. Whoever lost the right since a CTA or a lead was given to them gets nothing."""
+    for user in candidates:
+        if user is not None and user.email and may_work_leads(user):
+            return user.email
+    return LeadSettings.load().notify_address()
+
+
+def contact_owner(submission: Submission):
+    """The salesperson who already has this person: the owner of the contact's latest open
+    submission that has one (this submission's own, once assigned), else None."""
+    if submission.contact_id is None:
+        return None
+    owned = (
+        submission.contact.submissions.open()
+        .filter(owner__isnull=False)
+        .select_related("owner")
+        .order_by("-received_at", "-pk")
+        .first()
+    )
+    return owned.owner if owned else None
+
+
+def lead_recipient(submission: Submission) -> str:
+    """Who hears about this lead (notification, hot-lead alert): the contact's owner, else the
+    CTA's owner, else the sales inbox. Decided at sending time, so a retry follows a
+    reassignment."""
+    cta_owner = submission.cta.owner if submission.cta else None
+    return lead_mail_recipient(contact_owner(submission), cta_owner)
+
+
 def send_notification(submission: Submission) -> str:
-    """Tell the CTA's owner (else the sales inbox) about a new lead. Reply-To is the lead."""
-    cta = submission.cta
-    owner_email = cta.owner.email if cta and cta.owner and cta.owner.email else ""
-    to = owner_email or LeadSettings.load().notify_address()
+    """Tell the contact's owner, else the CTA's owner, else the sales inbox about a new lead.
+    Reply-To is the lead."""
+    to = lead_recipient(submission)
     context = {
         "submission": submission,
         "answers": [
@@ -54,7 +88,9 @@ def send_notification(submission: Submission) -> str:
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
-        subject=f"New {submission.get_cta_kind_display().lower()}: {submission.cta_title}",
+        subject=one_line(
+            f"New {submission.get_cta_kind_display().lower()}: {submission.cta_title}"
+        ),
         body=render_to_string("leads/email/notification.txt", context),
         to=[to],
         reply_to=[submission.email.strip()],
@@ -90,7 +126,7 @@ def send_to_lead(submission: Submission, template: str, subject: str, **extra) -
         **extra,
     }
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=one_line(subject),
         body=render_to_string(f"leads/email/{template}.txt", context),
         to=[submission.contact.email],
         headers={
@@ -134,22 +170,6 @@ def send_opt_in(submission: Submission) -> str:
     )
 
 
-def hot_lead_recipient(submission: Submission) -> str:
-    """Who hears that a lead is hot: the owner of the contact's latest open submission, else
-    the owner of that submission's CTA, else the sales inbox. Decided at sending time, so a
-    retry follows a reassignment."""
-    latest = (
-        submission.contact.submissions.open()
-        .select_related("owner", "cta__owner")
-        .order_by("-received_at", "-pk")
-        .first()
-    ) or submission
-    for user in (latest.owner, latest.cta.owner if latest.cta else None):
-        if user is not None and user.is_active and user.email:
-            return user.email
-    return LeadSettings.load().notify_address()
-
-
 def send_hot_lead(submission: Submission) -> str:
     """Tell sales a contact's score reached the hot threshold (once per contact). The subject
     names the contact by number only: it shows in notifications and mail logs."""
@@ -163,11 +183,32 @@ def send_hot_lead(submission: Submission) -> str:
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
-        subject=f"Hot lead: {contact} scored {contact.score}",
+        subject=one_line(f"Hot lead: {contact} scored {contact.score}"),
         body=render_to_string("leads/email/hot_lead.txt", context),
-        to=[hot_lead_recipient(submission)],
+        to=[lead_recipient(submission)],
     )
     message.attach_alternative(render_to_string("leads/email/hot_lead.html", context), "text/html")
+    message.send()
+    return ""
+
+
+def send_assignment(submission: Submission) -> str:
+    """Tell a lead's new owner it is theirs (they may not have the inbox open). Names the
+    lead by number and CTA only; the link opens it. Goes to the owner at sending time: a
+    retry after a reassignment tells the newer owner."""
+    owner = submission.owner
+    if submission.erased_at or owner is None:
+        return "unassigned: no one to tell"
+    context = {
+        "submission": submission,
+        "owner_label": user_label(owner),
+        "admin_url": absolute(admin_url(submission)),
+    }
+    message = EmailMultiAlternatives(
+        subject=one_line(f"Lead assigned to {user_label(owner)}: {submission}"),
+        body=render_to_string("leads/email/assignment.txt", context),
+        to=[lead_mail_recipient(owner)],
+    )
     message.send()
     return ""
 

@@ -19,6 +19,8 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from . import memo
+from .staff import lead_worker_choices
+from .validators import validate_one_line
 
 
 class CTAKind(models.TextChoices):
@@ -64,11 +66,13 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     title = models.CharField(
         "internal name",
         max_length=120,
+        validators=[validate_one_line],
         help_text="How editors and sales find this CTA, e.g. 'Lead scoring playbook (eBook)'.",
     )
     headline = models.CharField(
         "headline",
         max_length=120,
+        validators=[validate_one_line],
         help_text="The offer in one line, e.g. 'Get the 30-page lead scoring playbook'.",
     )
     text = models.TextField(
@@ -81,6 +85,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         "button label",
         max_length=40,
         blank=True,
+        validators=[validate_one_line],
         help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', "
         "'Subscribe' or 'Reserve my seat'.",
     )
@@ -111,7 +116,10 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_ctas",
         verbose_name="owner",
-        help_text="Gets the notification of each lead. Leave blank for the sales inbox.",
+        limit_choices_to=lead_worker_choices,
+        error_messages={"invalid": "Only people who may work leads (Sales) can own a CTA."},
+        help_text="Gets the notification of each lead; only people who may work leads (Sales, "
+        "Sales managers) can be chosen. Leave blank for the sales inbox.",
     )
     document = models.ForeignKey(
         "wagtaildocs.Document",
@@ -609,6 +617,7 @@ class DeliveryKind(models.TextChoices):
     OPT_IN = "opt_in", "Newsletter opt-in email"
     WEBHOOK = "webhook", "CRM webhook"
     HOT_LEAD = "hot_lead", "Hot-lead alert"
+    ASSIGNMENT = "assignment", "Assignment notice"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -42,6 +42,7 @@ from .models import (
     normalise_email,
     stuck_sending,
 )
+from .staff import may_work_leads
 
 CONTACT_FIELDS = ("name", "company", "phone", "job_title")
 
@@ -328,10 +329,11 @@ def submissions_set_status(*, submissions, to: str, by, reason: str = "") -> Bul
 
 @transaction.atomic
 def submissions_assign(*, submissions, owner, by) -> BulkResult:
-    """Give submissions to a salesperson (owner=None: unassign), each change logged.
+    """Give submissions to a salesperson (owner=None: unassign), each change logged, and tell
+    the new owner by email (an assignment notice per lead; not when they took it themselves).
 
-    The owner must be able to work leads (view and change submissions)."""
-    if owner is not None and not (owner.is_active and owner.has_perm("leads.change_submission")):
+    The owner must be able to work leads (`staff.may_work_leads`)."""
+    if owner is not None and not may_work_leads(owner):
         raise ValidationError("This person cannot work leads.")
     result = BulkResult()
     owner_id = owner.pk if owner else None
@@ -348,7 +350,39 @@ def submissions_assign(*, submissions, owner, by) -> BulkResult:
         submission.save(update_fields=["owner"])
         log(submission, "leads.assign", user=by, data={"from": previous, "to": owner_id})
         result.changed.append(submission.pk)
+    if owner is not None and owner != by:
+        assignment_notices_create(submission_ids=result.changed)
     return result
+
+
+def assignment_notices_create(*, submission_ids: list[int]) -> list[Delivery]:
+    """An assignment notice for each of these submissions, sent and retried like the other
+    follow-up. A submission has one notice row: a reassignment sends it again (to the owner of
+    the moment). Call inside a transaction."""
+    if not submission_ids:
+        return []
+    existing = Delivery.objects.filter(
+        submission_id__in=submission_ids, kind=DeliveryKind.ASSIGNMENT
+    )
+    existing.update(
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        last_error="",
+        last_attempt_at=None,
+        next_attempt_at=None,
+        done_at=None,
+    )
+    known = set(existing.values_list("submission_id", flat=True))
+    Delivery.objects.bulk_create(
+        Delivery(submission_id=pk, kind=DeliveryKind.ASSIGNMENT)
+        for pk in submission_ids
+        if pk not in known
+    )
+    deliveries = list(existing)
+    from .tasks import enqueue_deliveries
+
+    enqueue_deliveries(deliveries)
+    return deliveries
 
 
 def submission_assign(*, submission: Submission, owner, by) -> Submission:

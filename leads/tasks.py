@@ -13,7 +13,13 @@ from django.db import transaction
 from django_tasks import task, task_backends
 
 from . import services
-from .emails import send_confirmation, send_hot_lead, send_notification, send_opt_in
+from .emails import (
+    send_assignment,
+    send_confirmation,
+    send_hot_lead,
+    send_notification,
+    send_opt_in,
+)
 from .models import Contact, Delivery, DeliveryKind
 from .webhooks import send_webhook
 
@@ -25,6 +31,7 @@ SENDERS = {
     DeliveryKind.OPT_IN: send_opt_in,
     DeliveryKind.WEBHOOK: send_webhook,
     DeliveryKind.HOT_LEAD: send_hot_lead,
+    DeliveryKind.ASSIGNMENT: send_assignment,
 }
 
 
@@ -47,11 +54,11 @@ def deliver_follow_up(delivery_ids: list[int]) -> dict[str, str]:
 
 def rescore_after_follow_up(delivery_ids: list[int]) -> None:
     """A new (or released) submission changes its contact's score. The hot-lead alert's own
-    follow-up does not rescore. A failure is logged, not raised: the daily `score_contacts`
-    catches up, and the deliveries' outcomes stand."""
+    follow-up does not rescore, nor does an assignment notice. A failure is logged, not
+    raised: the daily `score_contacts` catches up, and the deliveries' outcomes stand."""
     contact_ids = set(
         Delivery.objects.filter(pk__in=delivery_ids)
-        .exclude(kind=DeliveryKind.HOT_LEAD)
+        .exclude(kind__in=[DeliveryKind.HOT_LEAD, DeliveryKind.ASSIGNMENT])
         .values_list("submission__contact", flat=True)
     )
     for contact in Contact.objects.filter(pk__in=contact_ids - {None}):

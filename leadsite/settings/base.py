@@ -367,6 +367,9 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # No Gravatar: it would send a hash of each staff member's email to a third party on every
 # admin page. Wagtail shows its default avatar (or an uploaded one) instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Staff cannot change their own email address (account settings): lead notifications and
+# alerts go to it, so only an administrator (Settings > Users) may point it at a mailbox.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -64,8 +65,15 @@ def test_accepted_quote_sends_notification_and_confirmation(submit):
     assert len(mail.outbox) == 2
 
 
+def make_seller(username="owner", email="owner@site.example"):
+    """A member of Sales: someone who may work leads, and so own a CTA."""
+    user = get_user_model().objects.create_user(username, email, "pw")
+    user.groups.add(Group.objects.get(name="Sales"))
+    return user
+
+
 def test_notification_goes_to_the_cta_owner(submit):
-    owner = get_user_model().objects.create_user("owner", "owner@site.example", "pw")
+    owner = make_seller()
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))
@@ -75,7 +83,7 @@ def test_notification_goes_to_the_cta_owner(submit):
 
 
 def test_notification_for_an_owner_without_email_goes_to_the_sales_inbox(submit):
-    owner = get_user_model().objects.create_user("owner", "", "pw")
+    owner = make_seller(email="")
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))

@@ -286,6 +286,7 @@ def test_hot_lead_alert_without_an_owner_goes_to_the_cta_owner(
     hot_quote, django_user_model, django_capture_on_commit_callbacks
 ):
     hot_quote.owner = django_user_model.objects.create_user("cta-owner", "cta@site.example")
+    hot_quote.owner.groups.add(Group.objects.get(name="Sales"))
     hot_quote.save()
     contact = capture_lead(hot_quote, budget="over-50k").submission.contact
 
