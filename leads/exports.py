@@ -29,6 +29,8 @@
 - **Filenames carry no personal data**: ``leads-2026-11-22.csv`` (the site's local date).
 - **Export needs the model's export permission** when the model declares one
   (``leads.export_submission``); the download buttons are hidden without it.
+- **Every export is in the audit log** (`services.export_record`): who, when, the format, the
+  row count and the filters, never the search term (it may be a name or an address).
 
 See OWASP, "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection
 """
@@ -181,6 +183,8 @@ class SafeSpreadsheetExportMixin:
     export_permission: str | None = None
     # CSV bytes gathered before handing a chunk to the server: one write per row is wasteful.
     csv_chunk_bytes = 32 * 1024
+    # How the export reads in the audit log, e.g. "Lead inbox export".
+    export_audit_label = "Export"
 
     custom_value_preprocess = {
         datetime.datetime: {FORMAT_CSV: _csv_datetime, FORMAT_XLSX: _xlsx_datetime},
@@ -222,9 +226,43 @@ class SafeSpreadsheetExportMixin:
         # every row of the unpaginated queryset before the export starts.
         if self.is_export:
             if not self.user_can_export():
-                return permission_denied(request)
-            return self.as_spreadsheet(self.get_queryset(), request.GET.get("export"))
+                return self.export_refused()
+            queryset = self.get_queryset()
+            self.record_export(queryset, request.GET.get("export"))
+            return self.as_spreadsheet(queryset, request.GET.get("export"))
         return super().get(request, *args, **kwargs)
+
+    def export_refused(self):
+        return permission_denied(self.request)
+
+    def record_export(self, queryset, export_format: str) -> None:
+        """Personal data is leaving: say so in the audit log before the first byte does."""
+        from . import services
+
+        services.export_record(
+            model=self.model,
+            label=self.export_audit_label,
+            by=self.request.user,
+            export_format=export_format,
+            rows=queryset.count(),
+            filters=self.export_filters(),
+        )
+
+    def export_filters(self) -> dict:
+        """The filters an export applied, as the query string gave them, for the audit log:
+        the filter form's fields and the ordering. A search term is not kept (it may be a name
+        or an address); only that there was one."""
+        filters = getattr(self, "filters", None)
+        names = [*(filters.form.fields if filters is not None else ()), "ordering"]
+        kept = {}
+        for key in sorted(self.request.GET):
+            if any(key == name or key.startswith(f"{name}_") for name in names):
+                values = [value[:100] for value in self.request.GET.getlist(key) if value]
+                if values:
+                    kept[key] = values if len(values) > 1 else values[0]
+        if getattr(self, "search_query", None):
+            kept["search"] = "(a search term, not recorded)"
+        return kept
 
     def get_filename(self) -> str:
         """The filename's stem: no search terms or filters, which could be personal data."""

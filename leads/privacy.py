@@ -261,7 +261,7 @@ def submission_as_dict(submission: Submission, deliveries: list, downloads: list
         "call_to_action": submission.cta_title,
         "cta_kind": submission.cta_kind,
         "page": submission.page_title,
-        "page_url": submission.page.full_url if submission.page else "",
+        "page_url": page_url(submission.page),
         "answers": submission.answers,
         "consent": {
             "given": submission.consent_given,
@@ -276,6 +276,15 @@ def submission_as_dict(submission: Submission, deliveries: list, downloads: list
         "emails_and_webhooks": deliveries,
         "downloads": downloads,
     }
+
+
+def page_url(page) -> str:
+    """The page's address on the site as visitors know it (SITE_URL), not as the Wagtail site
+    record's hostname and port spell it (often "localhost:80" on a server)."""
+    parts = page.get_url_parts() if page is not None else None
+    if not parts:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + parts[2]
 
 
 def iso(value: datetime.datetime | None) -> str | None:

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +30,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.base import ViewSet
@@ -38,6 +39,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .. import services
+from ..exports import SafeSpreadsheetExportMixin
 from ..models import (
     Contact,
     Delivery,
@@ -113,12 +115,28 @@ class DeliveryRetryFormatter(LogFormatter):
         return f"Retry of {kind.lower()} #{log_entry.data.get('delivery', '?')} requested"
 
 
+class ExportFormatter(LogFormatter):
+    """An export of personal data (services.export_record): format, rows and filters."""
+
+    label = "Export personal data"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        rows = data.get("rows", "?")
+        message = f"{rows} row{'' if rows == 1 else 's'} exported as {data.get('format', '?')}"
+        filters = data.get("filters") or {}
+        if filters:
+            message += " (" + ", ".join(f"{key}: {value}" for key, value in filters.items()) + ")"
+        return message
+
+
 LOG_FORMATTERS = {
     "leads.status_change": StatusChangeFormatter,
     "leads.assign": AssignFormatter,
     "leads.note_add": NoteAddFormatter,
     "leads.note_edit": NoteEditFormatter,
     "leads.delivery_retry": DeliveryRetryFormatter,
+    services.EXPORT_ACTION: ExportFormatter,
 }
 
 
@@ -601,8 +619,10 @@ class DeliveryRetryView(ActionView):
         return self.back(f"delivery-{delivery.pk}")
 
 
-class ContactIndexView(IndexView):
-    """All contacts, searchable by name, email and company; each opens its contact page."""
+class ContactIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """All contacts, searchable by name, email and company; each opens its contact page.
+    People with the export right download the listed contacts (`?export=csv` or `xlsx`,
+    streamed and formula-safe, see leads/exports.py); anyone else gets a 404."""
 
     model = Contact
     any_permission_required = ["view"]
@@ -615,8 +635,28 @@ class ContactIndexView(IndexView):
         Column("email", label="Email"),
         Column("company", label="Company"),
         Column("score", label="Score", sort_key="score"),
-        UpdatedAtColumn(),
+        # The contact's own time, not Wagtail's default (its latest audit-log entry).
+        DateColumn("updated_at", label="Updated", sort_key="updated_at"),
     ]
+    export_permission = "leads.export_submission"
+    export_filename = "contacts"
+    export_sheet_title = "Contacts"
+    export_audit_label = "Contacts export"
+    list_export = [
+        "name",
+        "email",
+        "company",
+        "phone",
+        "job_title",
+        "score",
+        "created_at",
+        "updated_at",
+        "unsubscribed_at",
+    ]
+    export_headings = {"created_at": "First seen", "updated_at": "Updated"}
+
+    def export_refused(self):
+        raise Http404
 
     @cached_property
     def permission_policy(self):

@@ -83,6 +83,7 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
     and formula-safe; only with leads.export_submission: see leads/exports.py)."""
 
     page_title = "Lead inbox"
+    export_audit_label = "Lead inbox export"
     results_template_name = "leads/admin/inbox/index_results.html"
     custom_field_preprocess = {"owner": {"csv": owner_cell, "xlsx": owner_cell}}
 

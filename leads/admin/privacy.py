@@ -84,7 +84,7 @@ class PrivacyView(WagtailAdminTemplateMixin, View):
             return self.render("find.html", form=form, status=400)
         email = form.cleaned_data["email"]
         if action == "export":
-            return self.export(email)
+            return self.export(email, request.user)
         data = privacy.find(email)
         if action == "confirm" and not data.is_empty:
             return self.render(
@@ -92,8 +92,9 @@ class PrivacyView(WagtailAdminTemplateMixin, View):
             )
         return self.render("results.html", form=form, data=data, email=email)
 
-    def export(self, email: str) -> HttpResponse:
-        body = json.dumps(privacy.export(email), indent=2, ensure_ascii=False)
+    def export(self, email: str, user) -> HttpResponse:
+        data = services.person_export(email=email, by=user)
+        body = json.dumps(data, indent=2, ensure_ascii=False)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         # The file name says when, not whose: downloads folders and proxies see it.
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -52,7 +52,8 @@ class Command(BaseCommand):
             )
 
     def export(self, email, *, output="-", **options):
-        text = json.dumps(privacy.export(email), indent=2, ensure_ascii=False)
+        data = services.person_export(email=email, label="Privacy export (command line)")
+        text = json.dumps(data, indent=2, ensure_ascii=False)
         if output == "-":
             self.stdout.write(text)
             return
