@@ -169,3 +169,15 @@ def cta_admin_form(**fields):
         "event_starts_at": "",
         "seat_limit": "",
     } | fields
+
+
+def make_member(username, group="Sales", *, email=None, **fields):
+    """A staff account in one of the groups the migrations create ("Sales", "Editors"...);
+    email `<username>@staff.example` unless given."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    email = f"{username}@staff.example" if email is None else email
+    user = get_user_model().objects.create_user(username, email, "pw", **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -24,37 +24,73 @@ def join_lines(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leads', '0009_fewer_lead_indexes'),
+        ("leads", "0009_fewer_lead_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='calltoaction',
-            name='button_label',
-            field=models.CharField(blank=True, help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', 'Subscribe' or 'Reserve my seat'.", max_length=40, validators=[leads.validators.validate_one_line], verbose_name='button label'),
+            model_name="calltoaction",
+            name="button_label",
+            field=models.CharField(
+                blank=True,
+                help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', 'Subscribe' or 'Reserve my seat'.",
+                max_length=40,
+                validators=[leads.validators.validate_one_line],
+                verbose_name="button label",
+            ),
         ),
         migrations.AlterField(
-            model_name='calltoaction',
-            name='headline',
-            field=models.CharField(help_text="The offer in one line, e.g. 'Get the 30-page lead scoring playbook'.", max_length=120, validators=[leads.validators.validate_one_line], verbose_name='headline'),
+            model_name="calltoaction",
+            name="headline",
+            field=models.CharField(
+                help_text="The offer in one line, e.g. 'Get the 30-page lead scoring playbook'.",
+                max_length=120,
+                validators=[leads.validators.validate_one_line],
+                verbose_name="headline",
+            ),
         ),
         migrations.AlterField(
-            model_name='calltoaction',
-            name='owner',
-            field=models.ForeignKey(blank=True, error_messages={'invalid': 'Only people who may work leads (Sales) can own a CTA.'}, help_text='Gets the notification of each lead; only people who may work leads (Sales, Sales managers) can be chosen. Leave blank for the sales inbox.', limit_choices_to=leads.staff.lead_worker_choices, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_ctas', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="calltoaction",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                error_messages={"invalid": "Only people who may work leads (Sales) can own a CTA."},
+                help_text="Gets the notification of each lead; only people who may work leads (Sales, Sales managers) can be chosen. Leave blank for the sales inbox.",
+                limit_choices_to=leads.staff.lead_worker_choices,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_ctas",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='calltoaction',
-            name='title',
-            field=models.CharField(help_text="How editors and sales find this CTA, e.g. 'Lead scoring playbook (eBook)'.", max_length=120, validators=[leads.validators.validate_one_line], verbose_name='internal name'),
+            model_name="calltoaction",
+            name="title",
+            field=models.CharField(
+                help_text="How editors and sales find this CTA, e.g. 'Lead scoring playbook (eBook)'.",
+                max_length=120,
+                validators=[leads.validators.validate_one_line],
+                verbose_name="internal name",
+            ),
         ),
         migrations.AlterField(
-            model_name='delivery',
-            name='kind',
-            field=models.CharField(choices=[('notification', 'Staff notification'), ('confirmation', 'Confirmation email'), ('opt_in', 'Newsletter opt-in email'), ('webhook', 'CRM webhook'), ('hot_lead', 'Hot-lead alert'), ('assignment', 'Assignment notice')], max_length=16, verbose_name='kind'),
+            model_name="delivery",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("notification", "Staff notification"),
+                    ("confirmation", "Confirmation email"),
+                    ("opt_in", "Newsletter opt-in email"),
+                    ("webhook", "CRM webhook"),
+                    ("hot_lead", "Hot-lead alert"),
+                    ("assignment", "Assignment notice"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.RunPython(join_lines, migrations.RunPython.noop),
     ]

@@ -5,8 +5,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -14,7 +12,7 @@ from django.utils import timezone
 
 from leads.models import Delivery, DeliveryStatus, LeadSettings, Status, Submission
 from leads.tasks import delivery_attempt
-from tests.factories import make_cta
+from tests.factories import make_cta, make_member
 from tests.leads.live_site import free_port, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +63,8 @@ def test_accepted_quote_sends_notification_and_confirmation(submit):
     assert len(mail.outbox) == 2
 
 
-def make_seller(username="owner", email="owner@site.example"):
-    """A member of Sales: someone who may work leads, and so own a CTA."""
-    user = get_user_model().objects.create_user(username, email, "pw")
-    user.groups.add(Group.objects.get(name="Sales"))
-    return user
-
-
 def test_notification_goes_to_the_cta_owner(submit):
-    owner = make_seller()
+    owner = make_member("owner", email="owner@site.example")  # Sales: may own a CTA
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))
@@ -83,7 +74,7 @@ def test_notification_goes_to_the_cta_owner(submit):
 
 
 def test_notification_for_an_owner_without_email_goes_to_the_sales_inbox(submit):
-    owner = make_seller(email="")
+    owner = make_member("owner", email="")
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))

@@ -5,24 +5,18 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import ModelLogEntry
 
+from leads import privacy
 from leads.models import Contact, Submission
-from tests.factories import capture_lead, make_article, make_cta
+from tests.factories import capture_lead, make_article, make_cta, make_member
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "ana@acme.example"
 NAME = "Ana Lima"
-
-
-def make_member(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username, f"{username}@staff.example", "pw")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 @pytest.fixture
@@ -51,8 +45,8 @@ def download(client, url, **params) -> bytes:
 
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
-def test_inbox_export_is_in_the_audit_log(client, django_user_model, leads, export_format):
-    sales = make_member(django_user_model, "sally", "Sales")
+def test_inbox_export_is_in_the_audit_log(client, leads, export_format):
+    sales = make_member("sally")
     client.force_login(sales)
 
     download(client, "/admin/leads/", export=export_format, status="new", q="Lima")
@@ -70,8 +64,8 @@ def test_inbox_export_is_in_the_audit_log(client, django_user_model, leads, expo
     assert_no_personal_data(entry)
 
 
-def test_contacts_export_is_in_the_audit_log(client, django_user_model, leads):
-    sales = make_member(django_user_model, "sally", "Sales")
+def test_contacts_export_is_in_the_audit_log(client, leads):
+    sales = make_member("sally")
     client.force_login(sales)
 
     download(client, "/admin/leads/contacts/", export="csv")
@@ -82,8 +76,8 @@ def test_contacts_export_is_in_the_audit_log(client, django_user_model, leads):
     assert_no_personal_data(entry)
 
 
-def test_privacy_export_is_in_the_audit_log(client, django_user_model, leads):
-    manager = make_member(django_user_model, "morgan", "Sales managers")
+def test_privacy_export_is_in_the_audit_log(client, leads):
+    manager = make_member("morgan", "Sales managers")
     client.force_login(manager)
 
     response = client.post("/admin/leads/privacy/", {"action": "export", "email": EMAIL})
@@ -108,8 +102,8 @@ def test_privacy_export_from_the_command_line_is_in_the_audit_log(leads):
     assert_no_personal_data(entry)
 
 
-def test_export_trace_outlives_the_erasure_of_the_person(client, django_user_model, leads):
-    manager = make_member(django_user_model, "morgan", "Sales managers")
+def test_export_trace_outlives_the_erasure_of_the_person(client, leads):
+    manager = make_member("morgan", "Sales managers")
     client.force_login(manager)
     client.post("/admin/leads/privacy/", {"action": "export", "email": EMAIL})
 
@@ -136,7 +130,6 @@ def test_exports_read_plainly_in_the_logs_report(client, django_user_model, lead
 def test_privacy_export_links_pages_at_the_sites_real_address(leads, article_index):
     article = make_article(article_index, "Lead scoring 101")
     Submission.objects.filter(pk=leads[0].pk).update(page=article)
-    from leads import privacy
 
     exported = privacy.export(EMAIL)
 

@@ -160,7 +160,8 @@ class Url:
     # Wagtail's snippet views look an id up before they check rights, so a guessed one is a 404
     # for everyone. Tolerated for blocked domains only: they hold no personal data.
     looked_up_first: bool = False
-    writes: bool = False  # a POST by an allowed role changes the database
+    # A request by an allowed role changes the database (a POST, or an export: its audit entry)
+    writes: bool = False
 
 
 def get(name, *ids, query="", **options):
@@ -208,8 +209,8 @@ URLS = {
     "inbox": get("leads_inbox:index"),
     "inbox_search": get("leads_inbox:index", query="?q=secret.person"),
     "inbox_results": get("leads_inbox:index_results"),
-    "inbox_export_csv": get("leads_inbox:index", query="?export=csv"),
-    "inbox_export_xlsx": get("leads_inbox:index", query="?export=xlsx"),
+    "inbox_export_csv": get("leads_inbox:index", query="?export=csv", writes=True),
+    "inbox_export_xlsx": get("leads_inbox:index", query="?export=xlsx", writes=True),
     "inbox_inspect": get("leads_inbox:inspect", "submission"),
     "inbox_inspect_guessed": get("leads_inbox:inspect", MISSING, guessed=True),
     "inbox_add": get("leads_inbox:add"),
@@ -238,6 +239,7 @@ URLS = {
     "contacts": get("leads_contact:index"),
     "contacts_search": get("leads_contact:index", query="?q=secret.person"),
     "contacts_results": get("leads_contact:index_results"),
+    "contacts_export_csv": get("leads_contact:index", query="?export=csv", writes=True),
     "contact": get("leads_contact:detail", "contact"),
     "contact_guessed": get("leads_contact:detail", MISSING, guessed=True),
     "status": post("leads_contact:status", "contact", "submission", form=status_form, writes=True),
@@ -347,7 +349,7 @@ URLS = {
     "privacy": get("leads_privacy"),
     "privacy_find": post("leads_privacy", form=lambda d: {"email": PERSON["email"]}),
     "privacy_export": post(
-        "leads_privacy", form=lambda d: {"action": "export", "email": PERSON["email"]}
+        "leads_privacy", form=lambda d: {"action": "export", "email": PERSON["email"]}, writes=True
     ),
     "privacy_erase": post("leads_privacy", form=erase_form, writes=True),
     # Not lead data: calls to action are page content, edited by editors.
@@ -386,6 +388,7 @@ ALLOWED = {  # url name -> roles that may open it; everyone else is refused
     "contacts": LEADS,
     "contacts_search": LEADS,
     "contacts_results": LEADS,
+    "contacts_export_csv": LEADS,
     "contact": LEADS,
     "contact_guessed": LEADS,
     "status": LEADS,
@@ -446,7 +449,14 @@ ALLOWED = {  # url name -> roles that may open it; everyone else is refused
 }
 # Where someone with the right sees the person: proof that the "no personal data" check of
 # the refused responses would catch a leak.
-SHOWS_THE_PERSON = {"inbox", "inbox_search", "inbox_export_csv", "contact", "privacy_find"}
+SHOWS_THE_PERSON = {
+    "inbox",
+    "inbox_search",
+    "inbox_export_csv",
+    "contacts_export_csv",
+    "contact",
+    "privacy_find",
+}
 # What the issue reserves for sales managers (deleting: no one, for submissions).
 MANAGER_ONLY = [
     "privacy",

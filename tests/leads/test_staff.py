@@ -5,7 +5,6 @@ The rule is `leads.staff.may_work_leads` (active, and Sales, Sales managers, a s
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -13,30 +12,21 @@ from wagtail.test.utils.form_data import nested_form_data
 
 from leads import services
 from leads.models import CallToAction, DeliveryKind, DeliveryStatus, LeadSettings, Submission
-from tests.factories import capture_lead, cta_admin_form, make_cta
+from tests.factories import capture_lead, cta_admin_form, make_cta, make_member
 
 pytestmark = pytest.mark.django_db
 
 INBOX = "sales@site.example"
 
 
-def make_member(django_user_model, username, group_name, **fields):
-    user = django_user_model.objects.create_user(username, f"{username}@site.example", "pw")
-    for name, value in fields.items():
-        setattr(user, name, value)
-    user.save()
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+@pytest.fixture
+def editor(db):
+    return make_member("editor", "Editors")
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return make_member(django_user_model, "editor", "Editors")
-
-
-@pytest.fixture
-def seller(django_user_model):
-    return make_member(django_user_model, "seller", "Sales")
+def seller(db):
+    return make_member("seller", "Sales")
 
 
 @pytest.fixture
@@ -89,11 +79,11 @@ def test_editor_can_give_a_cta_to_a_salesperson(client, editor, seller):
 
 
 @pytest.mark.parametrize("who", ["editor", "inactive seller"])
-def test_a_cta_refuses_an_owner_who_cannot_work_leads(django_user_model, who):
+def test_a_cta_refuses_an_owner_who_cannot_work_leads(who):
     if who == "editor":
-        owner = make_member(django_user_model, "editor", "Editors")
+        owner = make_member("editor", "Editors")
     else:
-        owner = make_member(django_user_model, "gone", "Sales", is_active=False)
+        owner = make_member("gone", "Sales", is_active=False)
 
     with pytest.raises(ValidationError) as refused:
         make_cta("quote", owner=owner)
