@@ -1,6 +1,7 @@
 """leads/rows.py: the plain INSERTs of the lead path store what `save()` would have stored."""
 
 import datetime
+import uuid
 
 import pytest
 from django.apps import apps
@@ -52,6 +53,7 @@ def test_insert_stores_defaults_json_and_automatic_dates_as_save_would():
     copy.pk = None
     copy._state.adding = True
     copy.idempotency_key = "another render"
+    copy.reference = uuid.uuid4()  # another submission: its own public reference
     answers = {"email": copy.email, "message": "Ünïcode ☃", "nested": [1, {"a": None}]}
     copy.answers = answers
 
