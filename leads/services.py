@@ -256,9 +256,8 @@ def subscription_link_current(*, subscription: Subscription, link_issued_at: flo
 def subscription_confirm(*, subscription: Subscription, link_issued_at: float) -> Subscription:
     """Double opt-in: the reader followed the emailed link. Confirming twice changes nothing,
     and a link issued before the person's last unsubscribe confirms nothing."""
-    subscription = (Subscription.objects.select_for_update().select_related("cta", "contact")).get(
-        pk=subscription.pk
-    )
+    subscriptions = Subscription.objects.select_for_update(of=("self",))
+    subscription = subscriptions.select_related("cta", "contact").get(pk=subscription.pk)
     if subscription_link_current(subscription=subscription, link_issued_at=link_issued_at):
         subscription.status = SubscriptionStatus.CONFIRMED
         subscription.confirmed_at = timezone.now()

@@ -273,6 +273,18 @@ def test_opt_in_email_is_not_sent_again_once_the_person_has_unsubscribed(
 # The unsubscribe page shows where the person stands --------------------------------------------
 
 
+def confirmed_then_unsubscribed(client, submit, newsletter):
+    submit(newsletter)
+    client.post(link_in_last_email(CONFIRM_LINK), HTTP_ORIGIN="http://testserver")
+    unsubscribe(client)
+
+
+def resubscribe(client, origin="http://testserver"):
+    return client.post(
+        link_in_last_email(UNSUBSCRIBE_LINK), {"action": "resubscribe"}, HTTP_ORIGIN=origin
+    )
+
+
 def test_unsubscribe_page_says_you_are_unsubscribed_and_offers_to_resubscribe(
     client, submit, newsletter
 ):
@@ -289,15 +301,9 @@ def test_unsubscribe_page_says_you_are_unsubscribed_and_offers_to_resubscribe(
 
 
 def test_resubscribing_restores_the_confirmed_newsletters(client, submit, newsletter):
-    submit(newsletter)
-    client.post(link_in_last_email(CONFIRM_LINK), HTTP_ORIGIN="http://testserver")
-    unsubscribe(client)
+    confirmed_then_unsubscribed(client, submit, newsletter)
 
-    response = client.post(
-        link_in_last_email(UNSUBSCRIBE_LINK),
-        {"action": "resubscribe"},
-        HTTP_ORIGIN="http://testserver",
-    )
+    response = resubscribe(client)
 
     assert "You are subscribed again" in response.content.decode()
     assert Contact.objects.get().unsubscribed_at is None
@@ -311,25 +317,15 @@ def test_resubscribing_does_not_confirm_a_newsletter_never_confirmed(client, sub
     submit(newsletter)
     unsubscribe(client)
 
-    client.post(
-        link_in_last_email(UNSUBSCRIBE_LINK),
-        {"action": "resubscribe"},
-        HTTP_ORIGIN="http://testserver",
-    )
+    resubscribe(client)
 
     assert Subscription.objects.get().status == SubscriptionStatus.UNSUBSCRIBED
 
 
 def test_resubscribe_posted_from_another_site_is_refused(client, submit, newsletter):
-    submit(newsletter)
-    client.post(link_in_last_email(CONFIRM_LINK), HTTP_ORIGIN="http://testserver")
-    unsubscribe(client)
+    confirmed_then_unsubscribed(client, submit, newsletter)
 
-    response = client.post(
-        link_in_last_email(UNSUBSCRIBE_LINK),
-        {"action": "resubscribe"},
-        HTTP_ORIGIN="https://evil.example",
-    )
+    response = resubscribe(client, origin="https://evil.example")
 
     assert response.status_code == 403
     assert Contact.objects.get().unsubscribed_at is not None
