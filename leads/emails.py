@@ -20,6 +20,7 @@ from .models import (
     LeadSettings,
     Submission,
     Subscription,
+    SubscriptionStatus,
 )
 from .scoring import explain
 from .staff import may_work_leads, user_label
@@ -33,12 +34,12 @@ def absolute(path: str) -> str:
 
 def unsubscribe_url(submission: Submission) -> str:
     return absolute(
-        reverse("leads:unsubscribe", args=[link_token("unsubscribe", submission.contact_id)])
+        reverse("leads:unsubscribe", args=[link_token("unsubscribe", submission.contact.reference)])
     )
 
 
 def download_url(submission: Submission) -> str:
-    return absolute(reverse("leads:download", args=[link_token("download", submission.pk)]))
+    return absolute(reverse("leads:download", args=[link_token("download", submission.reference)]))
 
 
 def lead_mail_recipient(*candidates) -> str:
@@ -161,7 +162,12 @@ def send_confirmation(submission: Submission) -> str:
 def send_opt_in(submission: Submission) -> str:
     """Double opt-in: the subscription starts only once this link is followed."""
     subscription = Subscription.objects.get(contact=submission.contact, cta=submission.cta)
-    confirm_url = absolute(reverse("leads:opt_in", args=[link_token("opt_in", subscription.pk)]))
+    if subscription.status != SubscriptionStatus.PENDING:
+        # Confirmed meanwhile, or unsubscribed since (a retry must not ask again).
+        return f"not needed: the subscription is {subscription.get_status_display().lower()}"
+    confirm_url = absolute(
+        reverse("leads:opt_in", args=[link_token("opt_in", subscription.reference)])
+    )
     return send_to_lead(
         submission,
         "opt_in",

@@ -308,6 +308,9 @@ class RowWriter:
         self.defaults = {
             f.attname: f.get_default() for f in self.fields if f.has_default() or f.null
         }
+        # A callable default is called for each row, as Django does per instance: a public
+        # reference (uuid4) must differ from row to row.
+        self.per_row = {f.attname: f.get_default for f in self.fields if callable(f.default)}
         latest = model._default_manager.using(connection.alias).aggregate(latest=Max("pk"))
         self.next_id = (latest["latest"] or 0) + 1
         self.rows: list[tuple] = []
@@ -335,7 +338,11 @@ class RowWriter:
         self.next_id += 1
         row = []
         for model_field, adapt in zip(self.fields, self.adapters, strict=True):
-            value = values.get(model_field.attname, self.defaults.get(model_field.attname))
+            name = model_field.attname
+            if name in values:
+                value = values[name]
+            else:
+                value = self.per_row[name]() if name in self.per_row else self.defaults.get(name)
             row.append(adapt(value) if adapt else value)
         self.rows.append(tuple(row))
         if len(self.rows) >= self.batch_size:

@@ -6,6 +6,7 @@ Nothing here writes leads by itself: every write goes through `leads/services.py
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -278,6 +279,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def public_reference(what: str) -> models.UUIDField:
+    """A random, unique reference: what the links we email name instead of the sequential id,
+    so that a link tells no one how many leads came in (leads/tokens.py)."""
+    return models.UUIDField(
+        "public reference",
+        default=uuid.uuid4,
+        editable=False,
+        help_text=f"Random, e.g. '5f0c9a6e-...'; named by the signed links to {what} instead of "
+        "the id.",
+    )
+
+
 class ContactQuerySet(models.QuerySet):
     def with_email(self, email: str):
         return self.filter(email=normalise_email(email))
@@ -298,6 +311,7 @@ class Contact(models.Model):
         max_length=254,
         help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'. Unique.",
     )
+    reference = public_reference("unsubscribe")
     name = models.CharField("name", max_length=120, blank=True)
     company = models.CharField("company", max_length=120, blank=True)
     phone = models.CharField("phone", max_length=40, blank=True)
@@ -341,6 +355,7 @@ class Contact(models.Model):
             # (varchar_pattern_ops, for LIKE 'prefix%') that no query uses and every lead
             # writes. The contact upsert's ON CONFLICT (email) relies on this one.
             models.UniqueConstraint(fields=["email"], name="contact_email_unique"),
+            models.UniqueConstraint(fields=["reference"], name="contact_reference_unique"),
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower(models.functions.Trim("email"))),
                 name="contact_email_normalised",
@@ -394,6 +409,7 @@ class Submission(models.Model):
         blank=True,
         help_text="Exactly as typed, e.g. ' Ana@Example.com'. Empty once erased.",
     )
+    reference = public_reference("the thank-you page and the download (a new one on erasure)")
     cta = models.ForeignKey(
         CallToAction,
         null=True,
@@ -494,6 +510,7 @@ class Submission(models.Model):
             models.UniqueConstraint(
                 fields=["idempotency_key"], name="submission_idempotency_key_unique"
             ),
+            models.UniqueConstraint(fields=["reference"], name="submission_reference_unique"),
             models.CheckConstraint(
                 condition=Q(status=Status.SPAM)
                 | Q(contact__isnull=False)
@@ -759,12 +776,14 @@ class Subscription(models.Model):
     requested_at = models.DateTimeField("requested", default=timezone.now)
     confirmed_at = models.DateTimeField("confirmed", null=True, blank=True)
     unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
+    reference = public_reference("confirm it")
 
     class Meta:
         verbose_name = "newsletter subscription"
         ordering = ["-requested_at"]
         constraints = [
-            models.UniqueConstraint(fields=["contact", "cta"], name="subscription_once_per_list")
+            models.UniqueConstraint(fields=["contact", "cta"], name="subscription_once_per_list"),
+            models.UniqueConstraint(fields=["reference"], name="subscription_reference_unique"),
         ]
 
     def __str__(self):

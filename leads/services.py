@@ -5,13 +5,18 @@ submission they follow up, then handed to the task queue: they exist exactly whe
 submission does, and a failure leaves them to be retried, never rolls the lead back.
 """
 
+import contextlib
 import datetime
 import hashlib
+import html
 import json
 import secrets
+import time
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +48,7 @@ from .models import (
     stuck_sending,
 )
 from .staff import may_work_leads
+from .tokens import OPT_IN_MAX_AGE
 
 CONTACT_FIELDS = ("name", "company", "phone", "job_title")
 
@@ -231,27 +237,69 @@ def subscription_request(submission: Submission) -> Subscription:
     return subscription
 
 
+def last_unsubscribe(subscription: Subscription) -> datetime.datetime | None:
+    """When the person last unsubscribed from this newsletter or from all email, if ever."""
+    moments = [subscription.unsubscribed_at, subscription.contact.unsubscribed_at]
+    return max(filter(None, moments), default=None)
+
+
+def subscription_link_current(*, subscription: Subscription, link_issued_at: float) -> bool:
+    """Whether a confirmation link may still confirm: the subscription awaits confirmation and
+    the link was issued after the person's last unsubscribe. An old opt-in email never
+    overrides a later unsubscribe; signing up again sends a new link."""
+    if subscription.status != SubscriptionStatus.PENDING:
+        return False
+    unsubscribed = last_unsubscribe(subscription)
+    return unsubscribed is None or link_issued_at > unsubscribed.timestamp()
+
+
 @transaction.atomic
-def subscription_confirm(*, subscription: Subscription) -> Subscription:
-    """Double opt-in: the reader followed the emailed link. Confirming twice changes nothing."""
-    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.status != SubscriptionStatus.CONFIRMED:
+def subscription_confirm(*, subscription: Subscription, link_issued_at: float) -> Subscription:
+    """Double opt-in: the reader followed the emailed link. Confirming twice changes nothing,
+    and a link issued before the person's last unsubscribe confirms nothing."""
+    subscriptions = Subscription.objects.select_for_update(of=("self",))
+    subscription = subscriptions.select_related("cta", "contact").get(pk=subscription.pk)
+    if subscription_link_current(subscription=subscription, link_issued_at=link_issued_at):
         subscription.status = SubscriptionStatus.CONFIRMED
         subscription.confirmed_at = timezone.now()
         subscription.unsubscribed_at = None
         subscription.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
         Contact.objects.filter(pk=subscription.contact_id).update(unsubscribed_at=None)
+        subscription.contact.unsubscribed_at = None
     return subscription
 
 
 @transaction.atomic
-def contact_unsubscribe(*, contact: Contact) -> None:
+def contact_unsubscribe(*, contact: Contact) -> Contact:
     """No more marketing email to this person, and no newsletter."""
     now = timezone.now()
     Contact.objects.filter(pk=contact.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=now)
     contact.subscriptions.exclude(status=SubscriptionStatus.UNSUBSCRIBED).update(
         status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now
     )
+    return Contact.objects.get(pk=contact.pk)
+
+
+def contact_can_resubscribe(*, link_issued_at: float) -> bool:
+    """Resubscribing from an unsubscribe link counts as a double opt-in (the link reached the
+    person's inbox, and only a POST acts), so the link may be no older than a confirmation
+    link may be: an unsubscribe link never expires, a consent must not come from years ago."""
+    return time.time() - link_issued_at <= OPT_IN_MAX_AGE
+
+
+@transaction.atomic
+def contact_resubscribe(*, contact: Contact, link_issued_at: float) -> Contact:
+    """Undo an unsubscribe from the unsubscribe page: marketing email again, and every
+    newsletter the person had confirmed is confirmed again (now). Newsletters never confirmed
+    stay as they are. Does nothing with a link too old to consent by."""
+    if not contact_can_resubscribe(link_issued_at=link_issued_at):
+        return contact
+    now = timezone.now()
+    Contact.objects.filter(pk=contact.pk).update(unsubscribed_at=None)
+    contact.subscriptions.filter(
+        status=SubscriptionStatus.UNSUBSCRIBED, confirmed_at__isnull=False
+    ).update(status=SubscriptionStatus.CONFIRMED, confirmed_at=now, unsubscribed_at=None)
+    return Contact.objects.get(pk=contact.pk)
 
 
 def download_record(*, submission: Submission) -> DownloadEvent:
@@ -726,7 +774,7 @@ def person_erase(*, email: str, by=None) -> dict[str, int]:
     """Erase everything held about this email address; returns how many of each kind of record
     were erased (no personal data). Erasing an unknown or already erased address does nothing.
     """
-    with transaction.atomic():
+    with erasing(), transaction.atomic():
         # Lock the contact first: a lead arriving meanwhile waits, then creates a new contact
         # instead of attaching a submission to the one being deleted.
         Contact.objects.with_email(email).select_for_update().first()
@@ -756,6 +804,14 @@ def retention_apply(*, dry_run: bool = False, now=None) -> RetentionResult:
     if dry_run:
         contacts = privacy.contacts_without_live_submissions(ignoring=expired).count()
         return RetentionResult(by_status, contacts, dry_run=True)
+    with erasing():
+        contacts = retention_erase(expired)
+    return RetentionResult(by_status, contacts, dry_run=False)
+
+
+def retention_erase(expired) -> int:
+    """Erase these expired submissions, then the contacts left without a live submission;
+    returns how many contacts were deleted."""
     ids = list(expired.order_by("pk").values_list("pk", flat=True))
     # The queue rows are found in one pass over the queue, not one per batch.
     task_result_ids = privacy.task_results_for(
@@ -781,7 +837,39 @@ def retention_apply(*, dry_run: bool = False, now=None) -> RetentionResult:
             if not batch:
                 break
             contacts += contacts_delete(contact_ids=batch)
-    return RetentionResult(by_status, contacts, dry_run=False)
+    return contacts
+
+
+@contextlib.contextmanager
+def erasing():
+    """Leave no copy of erased data in an SQLite database's files.
+
+    Deleted and overwritten rows otherwise stay readable in the file: in the freed space of
+    their pages, and in the write-ahead log until it is checkpointed. While erasing, SQLite's
+    `secure_delete` overwrites what is deleted with zeros; once the erasure commits, the WAL is
+    copied into the database and truncated (`wal_checkpoint(TRUNCATE)`). What remains is
+    documented in docs/leads.md ("What erasure leaves behind"). Other databases: nothing to do.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (previous,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = 1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA secure_delete = {int(previous)}")
+    transaction.on_commit(sqlite_checkpoint)
+
+
+def sqlite_checkpoint() -> None:
+    """Copy the WAL into the database file and truncate it. A reader still on an older snapshot
+    keeps part of it until the next checkpoint (SQLite's own, every 1000 pages)."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def submissions_scrub(*, ids: list[int], task_result_ids: list, by, cause: str) -> int:
@@ -846,6 +934,10 @@ SCRUBBED_FIELDS = [
     "spam_reasons",
     "status_reason",
     "idempotency_key",
+    "reference",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
     "received_at",
     "consent_at",
     "status_changed_at",
@@ -870,9 +962,27 @@ def scrub(submission: Submission, now: datetime.datetime) -> None:
     submission.status_reason = "erased" if submission.status == Status.DISQUALIFIED else ""
     # The old key is a hash of the answers; the unique constraint needs some value.
     submission.idempotency_key = secrets.token_hex(32)
+    # Links sent to the person (thank-you, download) find nothing any more.
+    submission.reference = uuid.uuid4()
+    # The campaign is kept for the counts, unless a value names someone (utm_source=ana@...).
+    for name in KEPT_UTM:
+        if names_someone(getattr(submission, name)):
+            setattr(submission, name, "")
     submission.received_at = day_start(submission.received_at)
     submission.consent_at = day_start(submission.consent_at)
     submission.status_changed_at = day_start(submission.status_changed_at)
+
+
+KEPT_UTM = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def names_someone(value: str) -> bool:
+    """Whether a campaign value holds an email address or a handle: an '@' in any form a link
+    can carry it (percent-encoded, HTML entity, full-width U+FF20). Any '@' counts: a wrongly
+    cleared campaign costs one anonymous count, a kept address is a breach."""
+    for _ in range(3):  # encoded within encoded (%2540) is still an '@'
+        value = html.unescape(unquote_plus(value))
+    return "@" in unicodedata.normalize("NFKC", value)
 
 
 def day_start(moment: datetime.datetime | None) -> datetime.datetime | None:

@@ -1,14 +1,15 @@
 """Signed, expiring tokens: in rendered forms, and in the links we send to leads.
 
 Nothing here is a per-visitor secret: a form token is the same for everyone who gets the same
-cached page, which is what keeps article pages cacheable. Links carry signed ids, never
-personal data.
+cached page, which is what keeps article pages cacheable. Links carry a signed random
+reference, never an id or personal data.
 """
 
 import base64
 import math
 import os
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,17 +80,52 @@ def read_form_token(token: str, cta_id: int) -> FormToken:
     )
 
 
-def link_token(purpose: str, object_id: int) -> str:
-    return signing.TimestampSigner(salt=LINK_SALTS[purpose]).sign(str(object_id))
+@dataclass(frozen=True)
+class Link:
+    """What a signed link names: an object's public reference (`legacy_id` instead, for a link
+    issued before references existed), and when the link was issued."""
+
+    reference: uuid.UUID | None
+    legacy_id: int | None
+    issued_at: float
+
+    def lookup(self) -> dict:
+        """The filter that finds the object the link was made for."""
+        return {"reference": self.reference} if self.reference else {"pk": self.legacy_id}
+
+    def age(self, now: float | None = None) -> float:
+        return (now or time.time()) - self.issued_at
 
 
-def read_link_token(purpose: str, token: str, *, max_age: float | None) -> int | None:
-    """The id a link token was signed for, or None if it is forged or expired."""
+def link_token(purpose: str, reference: uuid.UUID, *, issued_at: float | None = None) -> str:
+    """A link for one purpose to the object with this public reference, never its id (ids are
+    sequential: two links would tell how many leads came in between). It carries the issue
+    time to the microsecond, so that a confirmation link is known to be older than an
+    unsubscribe (services.subscription_link_current)."""
+    issued_at = time.time() if issued_at is None else issued_at
+    value = f"{reference.hex}.{signing.b62_encode(int(issued_at * 1_000_000))}"
+    return signing.Signer(salt=LINK_SALTS[purpose]).sign(value)
+
+
+def read_link_token(purpose: str, token: str, *, max_age: float | None) -> Link | None:
+    """What a link token names, or None if it is forged, for another purpose, or expired.
+
+    Links issued before references (`<id>:<seconds>`, TimestampSigner's format with the same
+    salts) are still read: unsubscribe links in old emails must keep working. No new ones are
+    made."""
     try:
-        value = signing.TimestampSigner(salt=LINK_SALTS[purpose]).unsign(token, max_age=max_age)
-        return int(value)
+        value = signing.Signer(salt=LINK_SALTS[purpose]).unsign(token)
+        if "." in value:
+            reference, micros = value.split(".")
+            link = Link(uuid.UUID(hex=reference), None, signing.b62_decode(micros) / 1_000_000)
+        else:
+            legacy_id, seconds = value.split(":")
+            link = Link(None, int(legacy_id), float(signing.b62_decode(seconds)))
     except (signing.BadSignature, ValueError):
         return None
+    if max_age is not None and link.age() > max_age:
+        return None
+    return link
 
 
 def download_max_age() -> int:

@@ -149,7 +149,7 @@ def submit(request, cta_id):
         return unavailable(cta_response(request, cta, form=form, status=503))
     if is_fetch(request):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
-    thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.pk)])
+    thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.reference)])
     return HttpResponseRedirect(thanks_url, status=303)
 
 
@@ -232,7 +232,7 @@ def thanks_response(request, submission, template):
         and cta.document is not None
     ):
         download = {
-            "url": reverse("leads:download", args=[link_token("download", submission.pk)]),
+            "url": reverse("leads:download", args=[link_token("download", submission.reference)]),
             "title": cta.document.title,
         }
     context = {
@@ -248,16 +248,22 @@ def thanks_response(request, submission, template):
     return response
 
 
+def link_from(purpose, token, *, max_age):
+    """What a signed link names; 404 if the link is forged or expired."""
+    link = read_link_token(purpose, token, max_age=max_age)
+    if link is None:
+        raise Http404("This link has expired or is not valid.")
+    return link
+
+
 def object_from_link(purpose, token, queryset, *, max_age):
     """The object a signed link was made for; 404 if the link is forged or expired."""
-    object_id = read_link_token(purpose, token, max_age=max_age)
-    if object_id is None:
-        raise Http404("This link has expired or is not valid.")
-    return get_object_or_404(queryset, pk=object_id)
+    return get_object_or_404(queryset, **link_from(purpose, token, max_age=max_age).lookup())
 
 
 def submission_from_link(purpose, token):
-    submissions = Submission.objects.select_related("cta__document")
+    """The submission of a thank-you or download link; an erased one is gone (404)."""
+    submissions = Submission.objects.live().select_related("cta__document")
     return object_from_link(purpose, token, submissions, max_age=download_max_age())
 
 
@@ -286,26 +292,49 @@ def download(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def opt_in(request, token):
-    """Confirm a newsletter subscription. GET asks (mail scanners follow links); POST confirms."""
-    subscriptions = Subscription.objects.select_related("cta")
-    subscription = object_from_link("opt_in", token, subscriptions, max_age=OPT_IN_MAX_AGE)
+    """Confirm a newsletter subscription. GET asks (mail scanners follow links); POST confirms.
+
+    A link issued before the person's last unsubscribe confirms nothing (it says so)."""
+    link = link_from("opt_in", token, max_age=OPT_IN_MAX_AGE)
+    subscriptions = Subscription.objects.select_related("cta", "contact")
+    subscription = get_object_or_404(subscriptions, **link.lookup())
     if request.method == "POST":
         if origin_refused(request):
             return render(request, "leads/refused.html", status=403)
-        subscription = services.subscription_confirm(subscription=subscription)
-    return render(request, "leads/opt_in.html", {"subscription": subscription, "page": None})
+        subscription = services.subscription_confirm(
+            subscription=subscription, link_issued_at=link.issued_at
+        )
+    context = {
+        "subscription": subscription,
+        "superseded": not services.subscription_link_current(
+            subscription=subscription, link_issued_at=link.issued_at
+        ),
+        "page": None,
+    }
+    return render(request, "leads/opt_in.html", context)
 
 
 @never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Unsubscribe from every email. POST (a button, or RFC 8058 one-click) does it."""
-    contact = object_from_link("unsubscribe", token, Contact.objects.all(), max_age=None)
-    done = False
+    """Unsubscribe from every email. GET shows where the person stands; POST (a button, or
+    RFC 8058 one-click) unsubscribes, or with `action=resubscribe` undoes it."""
+    link = link_from("unsubscribe", token, max_age=None)
+    contact = get_object_or_404(Contact, **link.lookup())
+    resubscribed = False
     if request.method == "POST":
         if origin_refused(request):
             return render(request, "leads/refused.html", status=403)
-        services.contact_unsubscribe(contact=contact)
-        done = True
-    return render(request, "leads/unsubscribe.html", {"done": done, "page": None})
+        if request.POST.get("action") == "resubscribe":
+            contact = services.contact_resubscribe(contact=contact, link_issued_at=link.issued_at)
+            resubscribed = contact.unsubscribed_at is None
+        else:
+            contact = services.contact_unsubscribe(contact=contact)
+    context = {
+        "contact": contact,
+        "can_resubscribe": services.contact_can_resubscribe(link_issued_at=link.issued_at),
+        "resubscribed": resubscribed,
+        "page": None,
+    }
+    return render(request, "leads/unsubscribe.html", context)

@@ -253,6 +253,28 @@ def test_unsubscribe_link_in_opt_in_email_unsubscribes(leads, tab, mailoutbox):
     assert subscription.contact.unsubscribed_at is not None
 
 
+def test_unsubscribe_page_shows_the_state_and_resubscribes(leads, tab, mailoutbox):
+    tab.goto(leads["article"].url)
+    answer_in_place(tab, leads["ctas"]["newsletter"])
+    page = tab.page
+    tab.goto(confirm_link(mailoutbox, "subscribe/confirm"))
+    page.get_by_role("button", name="Confirm my subscription").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed")
+    tab.goto(confirm_link(mailoutbox, "unsubscribe"))
+    page.get_by_role("button", name="Unsubscribe").click()
+
+    tab.goto(confirm_link(mailoutbox, "unsubscribe"))  # opened again later
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are unsubscribed")
+    expect(page.get_by_role("button", name="Unsubscribe")).to_have_count(0)
+    assert_no_axe_violations(tab, "unsubscribe page, unsubscribed")
+    page.get_by_role("button", name="Resubscribe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are subscribed again")
+    subscription = Subscription.objects.select_related("contact").get()
+    assert subscription.status == SubscriptionStatus.CONFIRMED
+    assert subscription.contact.unsubscribed_at is None
+
+
 def test_form_errors_are_summarised_linked_focused_and_keep_answers(leads, any_tab):
     cta = leads["ctas"]["quote"]
     page = any_tab.page

@@ -8,7 +8,7 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from leads.models import DownloadEvent, Status, Submission
-from leads.tokens import LINK_SALTS, link_token
+from leads.tokens import link_token
 from tests.factories import lead_form_data, make_cta, make_document
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +83,11 @@ def test_download_is_logged_for_its_submission(client, cta):
 
 def test_download_link_works_until_it_expires(client, cta, settings):
     submit(client, cta, lead_form_data(cta))
-    submission_id = str(Submission.objects.get().pk)
+    reference = Submission.objects.get().reference
     days = settings.LEAD_DOWNLOAD_LINK_DAYS
 
     def link_signed_days_ago(n):
-        token = SignedAgo(n * DAY, salt=LINK_SALTS["download"]).sign(submission_id)
+        token = link_token("download", reference, issued_at=time.time() - n * DAY)
         return reverse("leads:download", args=[token])
 
     assert client.get(link_signed_days_ago(days - 1)).status_code == 200
@@ -99,19 +99,19 @@ def test_tampered_download_link_is_404(client, cta, tamper):
     submit(client, cta, lead_form_data(cta))
     submit(client, cta, lead_form_data(cta, email="bo@other.example"))
     mine, someone_elses = Submission.objects.order_by("pk")
-    value, timestamp, signature = link_token("download", mine.pk).split(":")
+    value, signature = link_token("download", mine.reference).split(":")
     if tamper == "other id":
-        value = str(someone_elses.pk)
+        value = value.replace(mine.reference.hex, someone_elses.reference.hex)
     else:
         signature = signature[:-1] + ("A" if signature[-1] != "A" else "B")
-    token = f"{value}:{timestamp}:{signature}"
+    token = f"{value}:{signature}"
     assert client.get(reverse("leads:download", args=[token])).status_code == 404
     assert not DownloadEvent.objects.exists()
 
 
 def test_thank_you_link_cannot_be_used_as_download_link(client, cta):
     submit(client, cta, lead_form_data(cta))
-    token = link_token("thanks", Submission.objects.get().pk)
+    token = link_token("thanks", Submission.objects.get().reference)
     assert client.get(reverse("leads:download", args=[token])).status_code == 404
 
 
@@ -124,7 +124,7 @@ def test_quarantined_submission_gets_no_download_link(client, cta):
 
 def test_quarantined_submissions_download_link_is_404(client, cta):
     submit(client, cta, lead_form_data(cta, website="https://seo.example"))
-    token = link_token("download", Submission.objects.get().pk)
+    token = link_token("download", Submission.objects.get().reference)
     assert client.get(reverse("leads:download", args=[token])).status_code == 404
     assert not DownloadEvent.objects.exists()
 

@@ -6,12 +6,19 @@ email, name and phone afterwards, in any case.
 """
 
 import collections
+import contextlib
 import datetime
 import io
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,6 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from leads import privacy, services
+from leads.attribution import Attribution, Touch
 from leads.models import (
     Contact,
     Delivery,
@@ -247,6 +255,100 @@ def test_erasing_twice_or_an_unknown_address_does_nothing(people, manager):
 
     assert set(counts.values()) == {0}
     assert list(Submission.objects.values()) == snapshot
+
+
+def capture_from(url: str, email: str = EMAIL):
+    """A lead posted from this page, UTM parameters and all (its last touch)."""
+    return services.submission_capture(
+        cta=make_cta("quote"),
+        answers={"email": email, "name": NAME},
+        consent_given=True,
+        consent_version="",
+        attribution=Attribution(first=Touch.from_urls(url, ""), last=Touch.from_urls(url, "")),
+        nonce=url,
+        spam_reasons=[],
+    ).submission
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ilse.vandermeer%40vdm.example",  # the browser's encoding: stored as "...@..."
+        "ilse.vandermeer%2540vdm.example",  # encoded twice: stored as "...%40..."
+        "ilse.vandermeer%26%2364%3Bvdm.example",  # an HTML entity, &#64;
+        "ilse.vandermeer%EF%BC%A0vdm.example",  # the full-width at sign
+        "%40ilse_vdm",  # a handle
+    ],
+)
+def test_erasure_clears_campaign_values_that_name_someone(manager, value):
+    url = f"http://testserver/posts/a/?utm_source={value}&utm_medium={value}&utm_campaign={value}"
+    submission = capture_from(url)
+    assert submission.utm_source  # stored as the visitor sent it
+
+    services.person_erase(email=EMAIL, by=manager)
+
+    submission.refresh_from_db()
+    assert (submission.utm_source, submission.utm_medium, submission.utm_campaign) == ("", "", "")
+
+
+def test_erasure_keeps_campaign_values_that_name_no_one(manager):
+    url = "http://testserver/posts/a/?utm_source=linkedin&utm_medium=cpc&utm_campaign=spring-2026"
+    submission = capture_from(url)
+
+    services.person_erase(email=EMAIL, by=manager)
+
+    submission.refresh_from_db()
+    assert (submission.utm_source, submission.utm_medium, submission.utm_campaign) == (
+        "linkedin",
+        "cpc",
+        "spring-2026",
+    )
+
+
+# Run by `manage.py shell` on a copy of the test database: a lead, a note, then the erasure,
+# each committed as on a live site (a test's own transaction never reaches the files).
+ERASE_IN_A_PROCESS = """
+from django.contrib.auth import get_user_model
+from leads import services
+from leads.models import Contact
+from tests.factories import capture_lead, make_cta
+marker = "{marker}"
+capture_lead(make_cta("quote"), email=marker + "@vdm.example", name=marker, message=marker)
+staff = get_user_model().objects.create_user("staff")
+services.note_add(contact=Contact.objects.get(), text="Call " + marker, by=staff)
+services.person_erase(email=marker + "@vdm.example", by=staff)
+"""
+
+
+def test_after_erasure_the_sqlite_files_hold_no_copy_of_the_data(db, tmp_path):
+    """Deleted rows stay readable in an SQLite file (free space in pages, the write-ahead log)
+    unless the erasure overwrites them and checkpoints the log: read the files' bytes."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's files only; PostgreSQL's residue is documented in docs/leads.md")
+    path = tmp_path / "site.sqlite3"
+    with sqlite3.connect(connection.settings_dict["NAME"]) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)  # the migrated database, as committed
+    marker = f"residue{uuid.uuid4().hex}"
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_SETTINGS_MODULE": "leadsite.settings.test",
+    }
+
+    # Another process of the site has the database open, as on a live site: the erasing one is
+    # not the last to close it, so SQLite does not fold the log into the file on its way out.
+    with contextlib.closing(sqlite3.connect(path)) as other_process:
+        other_process.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", ERASE_IN_A_PROCESS.format(marker=marker)],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        files = [path, path.with_name(path.name + "-wal")]
+        held = b"".join(file.read_bytes() for file in files if file.exists())
+
+    assert marker.encode() not in held
 
 
 # Find and export ---------------------------------------------------------------------------

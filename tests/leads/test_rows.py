@@ -1,6 +1,7 @@
 """leads/rows.py: the plain INSERTs of the lead path store what `save()` would have stored."""
 
 import datetime
+import uuid
 
 import pytest
 from django.apps import apps
@@ -52,6 +53,7 @@ def test_insert_stores_defaults_json_and_automatic_dates_as_save_would():
     copy.pk = None
     copy._state.adding = True
     copy.idempotency_key = "another render"
+    copy.reference = uuid.uuid4()  # another submission: its own public reference
     answers = {"email": copy.email, "message": "Ünïcode ☃", "nested": [1, {"a": None}]}
     copy.answers = answers
 
@@ -98,3 +100,20 @@ def test_upsert_creates_then_updates_only_the_named_fields_of_the_same_row():
     assert stored.created_at == created.created_at
     assert stored.updated_at >= created.updated_at
     assert stored.updated_at - created.updated_at < datetime.timedelta(minutes=1)
+
+
+def test_insert_and_upsert_give_new_rows_a_random_reference_and_keep_a_stored_one():
+    """The links we email name it (leads/tokens.py): each row its own, never changed by the
+    next lead of the same person."""
+    first = capture_lead(make_cta("quote"), nonce="1").submission
+    second = capture_lead(make_cta("quote"), nonce="2").submission
+    contact = Contact.objects.get()
+    reference = contact.reference
+
+    stored = dict(Submission.objects.values_list("pk", "reference"))
+
+    assert stored == {first.pk: first.reference, second.pk: second.reference}
+    assert len({first.reference, second.reference, reference}) == 3
+    assert all(isinstance(value, uuid.UUID) and value.version == 4 for value in stored.values())
+    capture_lead(make_cta("quote"), nonce="3")
+    assert Contact.objects.get().reference == reference
