@@ -19,6 +19,7 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from . import memo
+from .identity import normalise_email
 
 
 class CTAKind(models.TextChoices):
@@ -265,11 +266,6 @@ class TopicCTA(models.Model):
         return f"CTA for topic {self.tag}"
 
 
-def normalise_email(email: str) -> str:
-    """One person, one contact: addresses compare trimmed and case-insensitively."""
-    return email.strip().lower()
-
-
 class ContactQuerySet(models.QuerySet):
     def with_email(self, email: str):
         return self.filter(email=normalise_email(email))
@@ -288,7 +284,8 @@ class Contact(models.Model):
     email = models.EmailField(
         "email",
         max_length=254,
-        help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'. Unique.",
+        help_text="Normalised (see leads/identity.py): trimmed, lower-case, without invisible "
+        "characters, the domain IDNA-encoded, e.g. 'ana@xn--bcher-kva.example'. Unique.",
     )
     name = models.CharField("name", max_length=120, blank=True)
     company = models.CharField("company", max_length=120, blank=True)
