@@ -38,9 +38,10 @@ def visible(text: str) -> str:
 
 
 def ascii_domain(domain: str) -> str:
-    """The domain as mail servers see it (IDNA, lower case), or unchanged if it is not one."""
+    """The domain as Django sends to it (IDNA: an ASCII domain is kept as written, others are
+    case-folded and punycoded), or unchanged if it is not one."""
     try:
-        return domain.encode("idna").decode("ascii").lower()
+        return domain.encode("idna").decode("ascii")
     except UnicodeError:
         return domain
 

@@ -381,7 +381,8 @@ class Submission(models.Model):
         "email as given",
         max_length=254,
         blank=True,
-        help_text="Exactly as typed, e.g. ' Ana@Example.com'. Empty once erased.",
+        help_text="As typed, tidied (leads/identity.py): case kept, invisible characters out, "
+        "domain IDNA-encoded, e.g. 'Ana@example.com'. Empty once erased.",
     )
     cta = models.ForeignKey(
         CallToAction,

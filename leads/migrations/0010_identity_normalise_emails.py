@@ -129,5 +129,16 @@ class Migration(migrations.Migration):
                 verbose_name="email",
             ),
         ),
+        migrations.AlterField(
+            model_name="submission",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="As typed, tidied (leads/identity.py): case kept, invisible "
+                "characters out, domain IDNA-encoded, e.g. 'Ana@example.com'. Empty once erased.",
+                max_length=254,
+                verbose_name="email as given",
+            ),
+        ),
         migrations.RunPython(normalise, migrations.RunPython.noop),
     ]
