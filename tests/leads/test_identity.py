@@ -91,7 +91,7 @@ def test_submission_keeps_the_address_as_given_readable(client):
     cta = make_cta("quote")
     post(client, cta, "\u200bAna.Lima@\uff21cme.example")
     submission = Submission.objects.get()
-    assert submission.email == "Ana.Lima@acme.example"
+    assert submission.email == "Ana.Lima@Acme.example"
     assert submission.contact.email == "ana.lima@acme.example"
 
 
