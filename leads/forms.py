@@ -79,7 +79,12 @@ class EmailInput(forms.EmailField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         # Validated and stored as the mailbox it reaches (full-width letters, soft hyphens and
         # zero-width characters out, domain IDNA-encoded): see leads/identity.py.
-        return tidy_email(value)
+        value = tidy_email(value)
+        if not value.rpartition("@")[0].isascii():
+            # Django's validator lets U+0130 and U+0131 through (its ASCII pattern ignores case),
+            # but its mail code cannot send to a non-ASCII local part: no one could reply.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class LeadForm(forms.Form):

@@ -30,6 +30,8 @@ REFUSED = {
     "tab in company": ("company", "Acme\tLtd", CONTROL),
     "nul in email": ("email", "ana\x00@acme.example", BAD_EMAIL),
     "header injection in email": ("email", "ana@example.com\r\nBcc: x@evil.example", BAD_EMAIL),
+    "dotted capital I in email": ("email", "\u0130na@acme.example", BAD_EMAIL),
+    "dotless i in email": ("email", "\u0131na@acme.example", BAD_EMAIL),
     "bell in message": ("message", "Ring\x07ring", MESSAGE_CONTROL),
     "nul in message": ("message", "Hello\x00", MESSAGE_CONTROL),
     "10k name": ("name", "A" * 10_000, "at most 120 characters (it has 10000)"),
