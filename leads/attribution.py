@@ -4,21 +4,23 @@ Last touch is the page the form was posted from (the browser's Referer, same-ori
 keeps the query string and its UTM parameters). First touch is the visit's landing page and
 external referrer, which leads.js keeps in sessionStorage (one tab, one visit; never a cookie)
 and posts with the form. Without JavaScript, first touch is the last touch.
-Everything here is visitor-supplied text: stored clipped, and shown escaped.
+Everything here is visitor-supplied text: stored cleaned (leads/cleaning.py) and clipped,
+and shown escaped.
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from .forms import clip_url
+from .cleaning import clean_line, clip_url
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 UTM_MAX = 100
 
 
 def utm_from(url: str) -> dict[str, str]:
+    """The UTM parameters of a URL, percent-decoded, then cleaned (a `%00` decodes to NUL)."""
     query = parse_qs(urlsplit(url).query) if url else {}
-    return {key: (query.get(key) or [""])[0].strip()[:UTM_MAX] for key in UTM_KEYS}
+    return {key: clean_line((query.get(key) or [""])[0])[:UTM_MAX] for key in UTM_KEYS}
 
 
 @dataclass

@@ -17,10 +17,12 @@
   they come and uses inline strings, so no shared-string table grows) and sent from that file
   with a `FileResponse`, which streams it in blocks and deletes it when the response closes.
   No new dependency: a true streamed zip would need one (e.g. stream-zip) for little gain.
-- **Formula injection is neutralised in both formats** (see `neutralise()`), after any custom
-  preprocessing so a preprocessor cannot bypass it.
-- **Characters XML 1.0 forbids never reach the XLSX** (see `clean_for_xlsx()`); in CSV the data
-  is kept as is and the csv module quotes cells holding line breaks.
+- **Formula injection is neutralised in both formats and every column** (see `neutralise()`),
+  after any custom preprocessing so a preprocessor cannot bypass it, and after control
+  characters are dropped (see `clean_for_spreadsheet()`): LibreOffice drops a leading NUL and
+  runs the formula behind it. Phone numbers are the one exception (see `is_plain_phone()`).
+- **Characters XML 1.0 forbids never reach the XLSX** (see `clean_for_xlsx()`); in CSV line
+  breaks are kept as typed and the csv module quotes cells holding them.
 - **Dates are in the site's time zone** (`TIME_ZONE`), written year first: CSV as ISO 8601 with
   the UTC offset (``2026-11-22 14:03:05+01:00``), XLSX as real date cells formatted
   ``yyyy-mm-dd hh:mm:ss`` (Excel cells have no time zone, so datetime column headings name it,
@@ -41,6 +43,7 @@ import csv
 import datetime
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import count
@@ -62,6 +65,15 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 # Full-width forms that some Excel builds (East Asian input) also accept as a formula start.
 FULLWIDTH_TRIGGERS = frozenset("\uff1d\uff0b\uff0d\uff20")
+# What a spreadsheet may skip before it decides whether a cell is a formula: controls, Unicode
+# spaces (no-break, ideographic, line and paragraph separators) and invisible format
+# characters (zero-width space, byte order mark, bidi marks).
+SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+# A phone number as the lead forms accept it (leads.forms.PHONE), ASCII digits only.
+PLAIN_PHONE_RE = re.compile(r"\+?[0-9 ()./-]{5,40}", flags=re.ASCII)
+# Controls that carry nothing a reader sees, in CSV and XLSX alike: C0 but tab and line breaks,
+# DEL and the C1 controls.
+_INVISIBLE_CONTROLS_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # XML 1.0 forbids C0 controls other than tab, line feed and carriage return (openpyxl's
 # ILLEGAL_CHARACTERS_RE), and also lone surrogates and U+FFFE/U+FFFF, which openpyxl lets through
@@ -82,39 +94,60 @@ def neutralise(value):
 
     Text that a spreadsheet could run as a formula gets a leading single quote (OWASP): text
     whose first character is ``=``, ``+``, ``-``, ``@``, tab or carriage return, and also text
-    where such a character (or its full-width form) follows leading whitespace, because
-    spreadsheet imports commonly trim spaces before deciding what a cell is. The rest of the
-    text is kept as is, so a phone number "+44 20 7946 0000" exports as "'+44 20 7946 0000".
+    where such a character (or its full-width form) follows leading controls, Unicode spaces or
+    invisible format characters, because spreadsheet imports commonly skip those before
+    deciding what a cell is. The rest of the text is kept as is.
     Numbers, dates, booleans and None are returned unchanged: a score of -5 stays a number.
     """
     if not isinstance(value, str) or not value:
         return value
-    first = value[0]
-    first_visible = value.lstrip()[:1]
-    if (
-        first in FORMULA_TRIGGERS
-        or first in FULLWIDTH_TRIGGERS
-        or (first_visible and first_visible in FORMULA_TRIGGERS | FULLWIDTH_TRIGGERS)
+    first_visible = next(
+        (char for char in value if unicodedata.category(char) not in SKIPPED_CATEGORIES), ""
+    )
+    if value[0] in FORMULA_TRIGGERS or (
+        first_visible and first_visible in FORMULA_TRIGGERS | FULLWIDTH_TRIGGERS
     ):
         return "'" + value
     return value
 
 
-def clean_for_xlsx(value):
-    """Return `value` with every character XML 1.0 forbids removed, so the XLSX always opens.
+def is_plain_phone(value) -> bool:
+    """Is `value` a phone number and nothing else (digits, spaces and + ( ) - . / only)?
+
+    Such a value is written without the leading quote: a CRM importing the CSV would keep the
+    quote as part of the number. It is safe bare: a formula that does harm calls a function
+    (HYPERLINK, WEBSERVICE), names a cell or runs a DDE command, and all of those need letters,
+    `|` or `!`; the worst a spreadsheet can do with "+44 20 7946 0000" is show it as a sum.
+    """
+    return isinstance(value, str) and PLAIN_PHONE_RE.fullmatch(value) is not None
+
+
+def clean_for_spreadsheet(value):
+    """Return `value` without the characters that carry nothing a reader sees, for CSV and
+    XLSX alike, so that what `neutralise()` looks at is what a spreadsheet will read.
 
     Vertical tab and form feed (line and page breaks in text pasted from Word) become line
-    feeds; other control characters (NUL, bell, escape...) carry nothing a reader could see
-    and are dropped, as are lone surrogates and U+FFFE/U+FFFF. Tab is kept. Carriage returns
-    become line feeds (Excel's in-cell line break): XML readers do that to a raw CR anyway,
-    so the file says what every reader will show. Non-text values are returned unchanged.
+    feeds; other control characters (NUL, bell, escape, DEL, C1...) are dropped, as are lone
+    surrogates and U+FFFE/U+FFFF. Tab, line feed and carriage return are kept. Non-text values
+    are returned unchanged.
     """
     if not isinstance(value, str):
         return value
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _LINE_BREAK_CONTROLS_RE.sub("\n", value)
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = _INVISIBLE_CONTROLS_RE.sub("", value)
     return _XML_FORBIDDEN_EXTRA_RE.sub("", value)
+
+
+def clean_for_xlsx(value):
+    """Return `value` with every character XML 1.0 forbids removed, so the XLSX always opens:
+    `clean_for_spreadsheet()`, and carriage returns become line feeds (Excel's in-cell line
+    break): XML readers do that to a raw CR anyway, so the file says what every reader will
+    show. Non-text values are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    value = clean_for_spreadsheet(value).replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _local(value: datetime.datetime) -> datetime.datetime:
@@ -185,6 +218,9 @@ class SafeSpreadsheetExportMixin:
     csv_chunk_bytes = 32 * 1024
     # How the export reads in the audit log, e.g. "Lead inbox export".
     export_audit_label = "Export"
+    # Columns (the last part of a `list_export` entry) holding phone numbers: a plain number
+    # there is written without the leading quote (see `is_plain_phone()`).
+    export_phone_fields = frozenset({"phone"})
 
     custom_value_preprocess = {
         datetime.datetime: {FORMAT_CSV: _csv_datetime, FORMAT_XLSX: _xlsx_datetime},
@@ -312,9 +348,13 @@ class SafeSpreadsheetExportMixin:
         value = self.preprocess_field_value(field, value, export_format)
         if isinstance(value, str):
             value = str(value)  # SafeString and friends: plain text from here on
+        # Clean first: removing a control character can expose a formula trigger.
         if export_format == self.FORMAT_XLSX:
-            # Clean first: removing a control character can expose a formula trigger.
             value = clean_for_xlsx(value)
+        else:
+            value = clean_for_spreadsheet(value)
+        if field.rsplit(".", 1)[-1] in self.export_phone_fields and is_plain_phone(value):
+            return value
         return neutralise(value)
 
     # CSV ------------------------------------------------------------------------------------

@@ -1,18 +1,13 @@
 """The forms readers fill in: one per CTA kind, each asking only what its purpose needs."""
 
-import re
-from urllib.parse import urlsplit
-
 from django import forms
 from django.core.validators import RegexValidator
 
+from .cleaning import BIDI_CONTROL, CONTROL, LINE_BREAK, clip_url
+from .identity import tidy_email
 from .models import CTAKind
 from .tokens import form_token
 
-# Anything below U+0020 but tab and line breaks (the latter only in the message), DEL, C1
-# controls, and the Unicode line/paragraph separators that some mail clients treat as breaks.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-LINE_BREAK = re.compile(r"[\r\n\t]")
 PHONE = RegexValidator(
     r"^\+?[0-9 ()./-]{5,40}$",
     "Enter a phone number with digits, spaces and + ( ) - only, e.g. +44 20 7946 0000.",
@@ -32,7 +27,9 @@ TIMELINES = [
     ("half", "Within 6 months"),
     ("exploring", "Just exploring"),
 ]
-ATTRIBUTION_MAX = 500
+
+
+UNREADABLE = "\ufffd"  # the replacement character
 
 
 class TextInput(forms.CharField):
@@ -42,11 +39,22 @@ class TextInput(forms.CharField):
         super().__init__(**kwargs)
         self.widget.attrs["autocomplete"] = autocomplete
 
+    def to_python(self, value):
+        # Bidi overrides and isolates make a name read differently from what it is (in the
+        # inbox, in mail subjects); right-to-left names never need them, so they are dropped.
+        return BIDI_CONTROL.sub("", super().to_python(value)).strip()
+
     def validate(self, value):
         super().validate(value)
         if CONTROL.search(value) or LINE_BREAK.search(value):
             raise forms.ValidationError(
                 "Use letters, numbers and punctuation only, on one line.", code="control"
+            )
+        if UNREADABLE in value:
+            # Invalid UTF-8 arrives as U+FFFD (Django decodes with errors="replace"): storing
+            # it would keep a name no one can read or write back.
+            raise forms.ValidationError(
+                "Part of this arrived unreadable. Please type it again.", code="unreadable"
             )
 
 
@@ -69,15 +77,14 @@ class EmailInput(forms.EmailField):
         value = super().to_python(value)
         if CONTROL.search(value) or LINE_BREAK.search(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # Validated and stored as the mailbox it reaches (full-width letters, soft hyphens and
+        # zero-width characters out, domain IDNA-encoded): see leads/identity.py.
+        value = tidy_email(value)
+        if not value.rpartition("@")[0].isascii():
+            # Django's validator lets U+0130 and U+0131 through (its ASCII pattern ignores case),
+            # but its mail code cannot send to a non-ASCII local part: no one could reply.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return value
-
-
-def clip_url(value: str) -> str:
-    """Attribution URLs come from the browser: keep http(s) ones, cut to what we store."""
-    value = CONTROL.sub("", LINE_BREAK.sub("", value or "")).strip()
-    if not value or urlsplit(value).scheme not in {"http", "https"}:
-        return ""
-    return value[:ATTRIBUTION_MAX]
 
 
 class LeadForm(forms.Form):

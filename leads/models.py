@@ -20,6 +20,7 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from . import memo
+from .identity import normalise_email
 from .staff import lead_worker_choices
 from .validators import validate_one_line
 
@@ -274,11 +275,6 @@ class TopicCTA(models.Model):
         return f"CTA for topic {self.tag}"
 
 
-def normalise_email(email: str) -> str:
-    """One person, one contact: addresses compare trimmed and case-insensitively."""
-    return email.strip().lower()
-
-
 def public_reference(what: str) -> models.UUIDField:
     """A random, unique reference: what the links we email name instead of the sequential id,
     so that a link tells no one how many leads came in (leads/tokens.py)."""
@@ -309,7 +305,8 @@ class Contact(models.Model):
     email = models.EmailField(
         "email",
         max_length=254,
-        help_text="Normalised: trimmed and lower-case, e.g. 'ana@example.com'. Unique.",
+        help_text="Normalised (see leads/identity.py): trimmed, lower-case, without invisible "
+        "characters, the domain IDNA-encoded, e.g. 'ana@xn--bcher-kva.example'. Unique.",
     )
     reference = public_reference("unsubscribe")
     name = models.CharField("name", max_length=120, blank=True)
@@ -407,7 +404,8 @@ class Submission(models.Model):
         "email as given",
         max_length=254,
         blank=True,
-        help_text="Exactly as typed, e.g. ' Ana@Example.com'. Empty once erased.",
+        help_text="As typed, tidied (leads/identity.py): case kept, invisible characters out, "
+        "domain IDNA-encoded, e.g. 'Ana@example.com'. Empty once erased.",
     )
     reference = public_reference("the thank-you page and the download (a new one on erasure)")
     cta = models.ForeignKey(

@@ -6,7 +6,8 @@ Reads only. Erasure (on request or by the retention policy) writes, so it lives 
 What "held about a person" means here:
 - the Contact (matched on the normalised email), its notes and newsletter subscriptions;
 - every submission of that contact, and every quarantined (spam) submission carrying the
-  email as typed (matched trimmed and case-insensitively): quarantine has no contact;
+  email as given (stored tidied, see leads/identity.py, and matched case-insensitively):
+  quarantine has no contact;
 - the deliveries (emails, webhooks) and downloads of those submissions;
 - the task-queue rows (django-tasks-db) that name those deliveries: their arguments,
   results and tracebacks are about the person;
@@ -76,7 +77,8 @@ class PersonData:
 
 def submissions_with_email(email: str) -> QuerySet[Submission]:
     """Live submissions of the person: their contact's, and quarantined ones with the email as
-    typed (any case, surrounding spaces). Erased rows hold no email any more."""
+    given (any spelling of the mailbox: see leads/identity.py). Erased rows hold no email any
+    more."""
     normalised = normalise_email(email)
     return (
         Submission.objects.live()

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import memo, privacy, rows, scoring
+from . import cleaning, memo, privacy, rows, scoring
 from .attribution import Attribution
 from .models import (
     CallToAction,
@@ -110,6 +110,8 @@ def submission_capture(
     Suspected spam is stored in quarantine, with no contact, follow-up or notification.
     Raises WebinarFull when a webinar has no seat left.
     """
+    # The one cleaning step of every stored text (answers and attribution): leads/cleaning.py.
+    answers = cleaning.clean_stored(answers)
     key = idempotency_key(cta_id=cta.pk, nonce=nonce, answers=answers)
     # Reads first, outside the transaction: on SQLite the transaction holds the one write lock.
     consent = consent_text_for(cta, consent_version)
@@ -128,7 +130,7 @@ def submission_capture(
         consent_at=now,
         received_at=now,
         idempotency_key=key,
-        **attribution.as_fields(),
+        **cleaning.clean_stored(attribution.as_fields()),
     )
     if spam_reasons:
         submission.status = Status.SPAM

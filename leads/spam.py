@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 from . import memo
-from .models import BlockedEmailDomain
+from .models import BlockedEmailDomain, normalise_email
 from .tokens import FormToken
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def spam_reasons(*, data: dict, token: FormToken, honeypot: str) -> list[str]:
 
 def is_disposable(email: str) -> bool:
     """Is the address at a blocked domain or one of its subdomains?"""
-    domain = email.rpartition("@")[2].strip().lower().rstrip(".")
+    domain = normalise_email(email).rpartition("@")[2].rstrip(".")
     if not domain:
         return False
     labels = domain.split(".")
@@ -107,7 +107,7 @@ def rate_limited(*, ip: str, email: str) -> bool:
     Counters live on the shared cache (Redis in production), so every app process sees them.
     If the cache is unreachable the attempt is allowed: losing a lead is worse than a burst.
     """
-    keys = {"ip": ip or "unknown", "email": email.strip().lower()}
+    keys = {"ip": ip or "unknown", "email": normalise_email(email)}
     exceeded = False
     for limit in configured_limits(settings.LEAD_RATE_LIMITS):
         key = f"leads:rate:{limit.scope}:{limit.seconds}:{hash_key(keys[limit.scope])}"

@@ -26,6 +26,21 @@
     if (form.elements.first_referrer) form.elements.first_referrer.value = firstTouch.referrer;
   }
 
+  // The server failed on a form that carried the first touch: never post it again in this
+  // tab (every form would carry it), so one odd landing URL cannot cost the visit's leads.
+  function forgetFirstTouch() {
+    firstTouch = null;
+    try {
+      window.sessionStorage.removeItem(KEY);
+    } catch (error) {
+      // storage disabled: nothing was kept
+    }
+    document.querySelectorAll("[data-lead-form]").forEach(function (form) {
+      if (form.elements.first_landing) form.elements.first_landing.value = "";
+      if (form.elements.first_referrer) form.elements.first_referrer.value = "";
+    });
+  }
+
   function focusResult(box) {
     var target = box.querySelector("[aria-invalid=true]") || box.querySelector("[data-focus]") ||
       box.querySelector(".form-errors");
@@ -52,6 +67,8 @@
         credentials: "same-origin",
       })
       .then(function (response) {
+        // 503: the database is restarting (leadsite/outage.py), not a fault of what was sent.
+        if (response.status >= 500 && response.status !== 503) forgetFirstTouch();
         return response.text().then(function (html) {
           if (!html) throw new Error("empty response");
           box.innerHTML = html;

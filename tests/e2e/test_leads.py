@@ -384,3 +384,50 @@ def test_quote_cta_fits_a_phone_screen(leads, browser):
         rect = control.bounding_box()
         assert rect["x"] >= 0 and rect["x"] + rect["width"] <= MOBILE["width"], rect
     tab.page.context.close()
+
+
+def test_campaign_link_with_a_nul_loses_no_lead_of_the_visit(leads, tab):
+    """`?utm_source=newsletter%00` used to be a 500 on PostgreSQL for every form of the tab:
+    leads.js posts the visit's first touch with each of them."""
+    page = tab.page
+    tab.goto(leads["article"].url + "?utm_source=newsletter%00&utm_campaign=spring%1B")
+
+    answer_in_place(tab, leads["ctas"]["quote"])
+    answer_in_place(tab, leads["ctas"]["webinar"])
+
+    submissions = list(Submission.objects.order_by("pk"))
+    assert [s.cta_kind for s in submissions] == ["quote", "webinar"]
+    for submission in submissions:
+        assert (submission.utm_source, submission.utm_campaign) == ("newsletter", "spring")
+        assert submission.first_touch["utm_source"] == "newsletter"
+        assert "%00" not in submission.first_touch["landing_page"]
+    assert tab.console_errors == []
+    assert page.evaluate("sessionStorage.getItem('leadsite.firstTouch')") is not None
+
+
+def test_first_touch_is_forgotten_after_a_server_error(leads, tab):
+    """Whatever made the server fail must not ride along with every later form of the tab."""
+    page = tab.page
+    article = leads["article"]
+    tab.goto(leads["landing"].url + "?utm_source=linkedin")
+    page.get_by_role("navigation", name="More articles").get_by_role(
+        "link", name=re.compile(re.escape(article.title))
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    quote, webinar = leads["ctas"]["quote"], leads["ctas"]["webinar"]
+    # The one faked answer: a server error, which no input can cause any more.
+    page.route(
+        f"**/leads/cta/{quote.pk}/submit/",
+        lambda route: route.fulfill(status=500, body="<p>Server error</p>"),
+    )
+    box = cta_box(page, quote)
+    fill_answers(box, quote)
+    submit(box, quote)
+    expect(box.get_by_text("Server error")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('leadsite.firstTouch')") is None
+
+    answer_in_place(tab, webinar)
+    submission = only_submission()
+    assert submission.cta_kind == "webinar"
+    assert submission.first_touch["landing_page"] == page.url, "the article, not the landing"
+    assert submission.utm_source == ""

@@ -134,3 +134,84 @@ def test_attribution_with_markup_is_shown_escaped_in_admin(client, cta, django_u
     assert escape(script) in page
     assert script not in page
     assert "<img src=x" not in page
+
+
+# Hostile attribution: whatever the address bar or the Referer holds, the lead is kept -------
+
+ENCODED_CONTROLS = {
+    "NUL": "%00",
+    "escape": "%1B",
+    "DEL": "%7f",
+    "C1 next line": "%C2%85",
+    "line separator": "%E2%80%A8",
+}
+
+
+@pytest.mark.parametrize("encoded", ENCODED_CONTROLS.values(), ids=ENCODED_CONTROLS.keys())
+def test_control_in_a_first_touch_utm_value_is_removed_and_the_lead_kept(client, cta, encoded):
+    """A campaign link ending in `%00` used to lose every lead of the visit on PostgreSQL."""
+    landing = f"{ARTICLE}?utm_source=newsletter{encoded}&utm_campaign=spr{encoded}ing"
+    data = lead_form_data(cta, first_landing=landing, first_referrer=f"https://a.example/{encoded}")
+    submission = submit(client, cta, data, referer=ARTICLE)
+    assert (submission.utm_source, submission.utm_campaign) == ("newsletter", "spring")
+    assert submission.first_touch["utm_source"] == "newsletter"
+    assert submission.first_touch["landing_page"] == (
+        f"{ARTICLE}?utm_source=newsletter&utm_campaign=spring"
+    )
+    assert submission.referrer == "https://a.example/"
+
+
+@pytest.mark.parametrize("encoded", ENCODED_CONTROLS.values(), ids=ENCODED_CONTROLS.keys())
+def test_control_in_the_posting_pages_utm_value_is_removed_and_the_lead_kept(client, cta, encoded):
+    submission = submit(
+        client, cta, lead_form_data(cta), referer=f"{ARTICLE}?utm_medium=email{encoded}"
+    )
+    assert submission.utm_medium == "email"
+    assert submission.landing_page == f"{ARTICLE}?utm_medium=email"
+
+
+def test_every_form_of_the_visit_is_stored_with_the_same_poisoned_first_touch(client):
+    """leads.js posts the visit's first touch with every form of the tab."""
+    landing = f"{ARTICLE}?utm_source=newsletter%00"
+    ctas = [make_cta("quote"), make_cta("webinar"), make_cta("newsletter")]
+    for cta in ctas:
+        response = client.post(
+            reverse("leads:submit", args=[cta.pk]),
+            lead_form_data(cta, first_landing=landing),
+            HTTP_ORIGIN="http://testserver",
+            HTTP_REFERER=ARTICLE,
+        )
+        assert response.status_code == 303
+    assert list(Submission.objects.values_list("utm_source", flat=True)) == ["newsletter"] * 3
+
+
+def test_bidi_override_in_a_utm_value_is_removed(client, cta):
+    submission = submit(
+        client, cta, lead_form_data(cta), referer=f"{ARTICLE}?utm_campaign=%E2%80%AEgnirps"
+    )
+    assert submission.utm_campaign == "gnirps"
+
+
+MALFORMED = {
+    "unclosed IPv6 bracket": "http://[",
+    "unclosed IPv6 address": "http://[::1",
+    "bracket in the host": "http://exa[mple.com/",
+    "port that is not a number": "http://testserver:http/",
+    "port out of range": "http://testserver:99999/",
+    "no host": "http:///posts/",
+}
+
+
+@pytest.mark.parametrize("url", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_first_touch_urls_are_dropped_not_a_500(client, cta, url):
+    data = lead_form_data(cta, first_landing=url, first_referrer=url)
+    submission = submit(client, cta, data, referer=ARTICLE)
+    assert submission.first_touch["landing_page"] == ARTICLE
+    assert submission.referrer == submission.first_touch["referrer"] == ""
+
+
+@pytest.mark.parametrize("url", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_referer_header_is_dropped_not_a_500(client, cta, url):
+    submission = submit(client, cta, lead_form_data(cta, first_landing=ARTICLE), referer=url)
+    assert submission.landing_page == ""
+    assert submission.first_touch["landing_page"] == ARTICLE

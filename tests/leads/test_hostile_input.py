@@ -30,6 +30,8 @@ REFUSED = {
     "tab in company": ("company", "Acme\tLtd", CONTROL),
     "nul in email": ("email", "ana\x00@acme.example", BAD_EMAIL),
     "header injection in email": ("email", "ana@example.com\r\nBcc: x@evil.example", BAD_EMAIL),
+    "dotted capital I in email": ("email", "\u0130na@acme.example", BAD_EMAIL),
+    "dotless i in email": ("email", "\u0131na@acme.example", BAD_EMAIL),
     "bell in message": ("message", "Ring\x07ring", MESSAGE_CONTROL),
     "nul in message": ("message", "Hello\x00", MESSAGE_CONTROL),
     "10k name": ("name", "A" * 10_000, "at most 120 characters (it has 10000)"),
@@ -125,14 +127,50 @@ def test_script_in_answers_never_reaches_the_thank_you_page_unescaped(client, fe
     assert "<b>Acme</b>" not in body
 
 
-def test_invalid_utf8_bytes_are_stored_as_replacement_characters(client):
+UNREADABLE = "Part of this arrived unreadable. Please type it again."
+
+
+@pytest.mark.parametrize("field", ["name", "company", "phone"])
+def test_invalid_utf8_in_a_one_line_answer_is_refused_with_a_clear_message(client, field):
+    """Django decodes invalid UTF-8 as U+FFFD: a name no one could read or write back."""
     cta = make_cta("quote")
-    fields = urlencode({k: v for k, v in lead_form_data(cta).items() if k != "name"})
-    response = submit_raw(client, cta, fields.encode() + b"&name=Ana%FF%FE\xff\xfeLima")
+    fields = urlencode({k: v for k, v in lead_form_data(cta).items() if k != field})
+    response = submit_raw(client, cta, fields.encode() + f"&{field}=".encode() + b"Ana%FF\xfeLi")
+    assert response.status_code == 400
+    assert UNREADABLE in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+BIDI = {
+    "right-to-left override": "\u202eamiL anA",
+    "left-to-right override": "Ana \u202dLima\u202c",
+    "embeddings": "\u202aAna\u202c \u202bLima\u202c",
+    "isolates": "\u2066Ana\u2069 \u2067Lima\u2069 \u2068\u2069",
+}
+
+
+@pytest.mark.parametrize("value", BIDI.values(), ids=BIDI.keys())
+@pytest.mark.parametrize("field", ["name", "company"])
+def test_bidi_controls_are_removed_from_one_line_answers(client, field, value):
+    """They make a name read differently from what it is, in the inbox and in mail subjects."""
+    cta = make_cta("quote")
+    response = submit(client, cta, lead_form_data(cta, **{field: value}))
     assert response.status_code == 303
-    name = Submission.objects.get().answers["name"]
-    assert name.startswith("Ana") and name.endswith("Lima")
-    assert "\ufffd" in name
+    stored = Submission.objects.get()
+    expected = "".join(
+        c for c in value if c not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    )
+    assert stored.answers[field] == expected.strip()
+    assert getattr(stored.contact, field) == expected.strip()
+
+
+def test_right_to_left_name_is_stored_as_typed(client):
+    cta = make_cta("quote")
+    response = submit(
+        client, cta, lead_form_data(cta, name="\u0633\u0627\u0631\u0627 \u05e9\u05e8\u05d4")
+    )
+    assert response.status_code == 303
+    assert Submission.objects.get().answers["name"] == "\u0633\u0627\u0631\u0627 \u05e9\u05e8\u05d4"
 
 
 def test_lone_surrogate_is_never_stored(client, django_user_model):
