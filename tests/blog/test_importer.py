@@ -32,9 +32,11 @@ def folder(tmp_path):
     return path
 
 
-def write_article(folder, name="article.md", *, title="A test article", date="2026-02-03",
+def write_article(folder, name="0001.md", *, title="A test article", date="2026-02-03",
                   body="Some words about leads.", **front):  # fmt: skip
-    """A Markdown file with front matter; JSON values are valid YAML. None leaves a key out."""
+    """A Markdown file with front matter; JSON values are valid YAML. None leaves a key out.
+    By default the file is named like an export (a number), which is no slug: the slug comes
+    from the front matter or the title."""
     lines = ["---"]
     for key, value in {"title": title, "date": date, **front}.items():
         if value is not None:
@@ -102,8 +104,8 @@ def test_post_tag_is_never_imported(folder):
 
 
 def test_publication_date_is_first_published_at_so_lists_order_by_it(folder):
-    write_article(folder, "old.md", title="Old news", date="2019-05-06")
-    write_article(folder, "new.md", title="New news", date="2024-01-02")
+    write_article(folder, "1.md", title="Old news", date="2019-05-06")
+    write_article(folder, "2.md", title="New news", date="2024-01-02")
     import_paths([folder])
     old = ArticlePage.objects.get(slug="old-news")
     assert old.first_published_at == timezone.make_aware(datetime.datetime(2019, 5, 6))
@@ -170,8 +172,9 @@ def test_body_is_wagtail_rich_text_database_format(folder):
     )
     import_paths([folder])
     assert section_html(ArticlePage.objects.get()) == (
-        '<p>Intro with <b>bold</b>, <i>italic</i> and code, <a href="https://example.com/?a=1&amp;'
-        'b=2">a link</a>.</p><h2>Section</h2><ul><li>one</li><li>two<ul><li>nested</li></ul>'
+        '<p>Intro with <b>bold</b>, <i>italic</i> and <code>code</code>, <a href="https://'
+        'example.com/?a=1&amp;b=2">a link</a>.</p><h2>Section</h2><ul><li>one</li><li>two<ul>'
+        "<li>nested</li></ul>"
         "</li></ul><ol><li>first</li><li>second</li></ol><hr/><p>Line one<br/> line two</p>"
     )
 
@@ -228,9 +231,9 @@ def test_raw_html_and_dangerous_links_cannot_inject_script(client, folder):
 
 
 def test_article_links_in_one_batch_become_page_links_in_both_directions(folder):
-    write_article(folder, "a.md", title="Alpha", body="See [beta](/posts/beta/).")
+    write_article(folder, "alpha.md", title="Alpha", body="See [beta](/posts/beta/).")
     write_article(
-        folder, "b.md", title="Beta", body="See [alpha](https://leadcraftr.com/posts/alpha/)."
+        folder, "beta.md", title="Beta", body="See [alpha](https://leadcraftr.com/posts/alpha/)."
     )
     report = import_paths([folder])
     alpha, beta = ArticlePage.objects.get(slug="alpha"), ArticlePage.objects.get(slug="beta")
@@ -329,7 +332,7 @@ def test_body_image_not_found_is_dropped_and_reported(folder):
     assert [b.block_type for b in page.body] == ["section", "section"]
     assert report.warnings == [
         (
-            str(folder / "article.md"),
+            str(folder / "0001.md"),
             "image /media/lost.png not found (no media folder given); left out",
         )
     ]
@@ -381,7 +384,7 @@ def test_changed_file_updates_the_same_page_with_a_new_revision(folder):
 
 
 def test_dry_run_writes_nothing(folder, media_root):
-    write_article(folder, "a.md", title="New one")
+    write_article(folder, "new-one.md", title="New one")
     before = counts()
     report = import_paths([folder], dry_run=True)
     assert report.created == ["new-one"]
@@ -428,9 +431,9 @@ def test_draft_option_saves_a_draft_revision_of_a_live_page(folder):
 
 
 def test_folders_are_searched_recursively_for_markdown_and_text_files(folder):
-    write_article(folder, "b.md", title="Bee")
-    write_article(folder, "sub/a.markdown", title="Ay")
-    write_article(folder, "c.txt", title="Sea")
+    write_article(folder, "bee.md", title="Bee")
+    write_article(folder, "sub/ay.markdown", title="Ay")
+    write_article(folder, "sea.txt", title="Sea")
     (folder / "notes.json").write_text("{}")
     report = import_paths([folder])
     assert report.created == ["bee", "sea", "ay"]
@@ -452,7 +455,7 @@ def test_folders_are_searched_recursively_for_markdown_and_text_files(folder):
     ],
 )
 def test_malformed_file_is_reported_and_the_others_still_import(folder, content, problem):
-    write_article(folder, "a-good.md", title="Good one")
+    write_article(folder, "good-one.md", title="Good one")
     (folder / "b-bad.md").write_bytes(content)
     report = import_paths([folder])
     assert report.created == ["good-one"]
@@ -480,8 +483,10 @@ def test_two_files_with_one_slug_fail_the_second(folder):
 
 
 def test_command_prints_a_line_per_file_and_a_summary(folder):
-    write_article(folder, "a.md", title="Alpha", body="[gone](https://leadcraftr.com/posts/gone/)")
-    write_article(folder, "b.md", title="Beta")
+    write_article(
+        folder, "alpha.md", title="Alpha", body="[gone](https://leadcraftr.com/posts/gone/)"
+    )
+    write_article(folder, "beta.md", title="Beta")
     output = run_command(folder)
     assert "[1/2] created alpha\n[2/2] created beta\n" in output
     assert "Created 2, updated 0, unchanged 0, failed 0." in output
@@ -490,7 +495,7 @@ def test_command_prints_a_line_per_file_and_a_summary(folder):
 
 
 def test_command_fails_naming_the_file_when_any_file_fails(folder):
-    write_article(folder, "a.md", title="Alpha")
+    write_article(folder, "alpha.md", title="Alpha")
     write_article(folder, "b.md", date=None)
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 file"):
@@ -505,7 +510,7 @@ def test_missing_path_is_a_failure(tmp_path):
 
 
 def test_progress_is_called_once_per_file(folder):
-    write_article(folder, "a.md", title="Alpha")
+    write_article(folder, "alpha.md", title="Alpha")
     write_article(folder, "b.md", date="bad")
     calls = []
     import_paths([folder], progress=lambda *args: calls.append(args))
@@ -520,7 +525,7 @@ def test_command_prints_a_periodic_line_for_big_runs(folder, monkeypatch):
     monkeypatch.setattr(import_articles, "EVERY_LINE_UP_TO", 2)
     monkeypatch.setattr(import_articles, "PROGRESS_EVERY", 2)
     for name in ("a", "b", "c"):
-        write_article(folder, f"{name}.md", title=f"Title {name}")
+        write_article(folder, f"title-{name}.md", title=f"Title {name}")
     output = run_command(folder)
     assert re.findall(r"^\[\d+/3\] .*$", output, re.MULTILINE) == [
         "[2/3] created title-b",
