@@ -853,7 +853,9 @@ def _inline(nodes, found: _Findings, where: str = "paragraph") -> tuple[str, lis
         elif tag == "br":
             out.append("<br/>")
         elif tag == "sup" and (ref := _footnote_ref(node, found)):
-            out.append(f'<sup><a href="#{FOOTNOTE_ID.format(ref)}">{ref}</a></sup>')
+            # The rich text editor's own form of a superscript link, so that saving the page
+            # in the editor changes nothing.
+            out.append(f'<a href="#{FOOTNOTE_ID.format(ref)}"><sup>{ref}</sup></a>')
         elif tag == "code":
             text = html.escape(_SPACES.sub(" ", _plain(node.children, keep_lines=True)))
             out.append(f"<code>{text}</code>" if text.strip() else text)

@@ -12,7 +12,7 @@ from wagtail.admin.rich_text.converters.contentstate import ContentstateConverte
 from wagtail.images.models import Image
 from wagtail.models import Page, PageLogEntry, Revision
 
-from blog.blocks import SECTION_FEATURES
+from blog.blocks import CELL_FEATURES, FOOTNOTE_FEATURES, SECTION_FEATURES
 from blog.importer import ArticleError, import_paths, parse_article
 from blog.models import ArticlePage
 
@@ -540,3 +540,205 @@ def test_command_passes_media_dir_and_draft(folder, tmp_path):
     page = ArticlePage.objects.get()
     assert not page.live
     assert (page.hero_image.width, page.hero_image.height) == (40, 20)
+
+
+# Tables, code and footnotes: imported as blocks of their own, never flattened
+
+TABLE = """Plans compared:
+
+| Plan | Seats | Price |
+|:-----|:-----:|------:|
+| **Starter** | 3 | $0 |
+| [Team](https://example.com/team) | 10 | `$49` |
+| Scale |  | call us |
+
+After the table."""
+
+CODE = """Run this:
+
+```python
+def score(lead):
+    if lead.replied:
+
+        return 10  # <script>alert(1)</script>
+    return 0
+```
+
+    $ manage.py import_articles posts/
+
+Done."""
+
+FOOTNOTES = """Double opt-in halves complaints[^spam] and keeps lists clean[^2].
+
+Again the first one[^spam].
+
+[^spam]: Measured over [six months](https://example.com/study), *all* senders.
+
+    A second paragraph of the note.
+[^2]: Our own figures."""
+
+
+def blocks_of(page):
+    return [(block.block_type, block.value) for block in page.body]
+
+
+def test_markdown_table_becomes_a_table_block_keeping_cells_links_and_alignment(client, folder):
+    write_article(folder, slug="tables", body=TABLE)
+    report = import_paths([folder])
+    assert report.created == ["tables"] and report.warnings == []
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "table", "section"]
+    stored = next(b["value"] for b in page.body.raw_data if b["type"] == "table")
+    assert stored["columns"] == [
+        {"type": "text", "heading": "Plan"},
+        {"type": "centred", "heading": "Seats"},
+        {"type": "right", "heading": "Price"},
+    ]
+    assert [row["values"] for row in stored["rows"]] == [
+        ["<p><b>Starter</b></p>", "<p>3</p>", "<p>$0</p>"],
+        [
+            '<p><a href="https://example.com/team">Team</a></p>',
+            "<p>10</p>",
+            "<p><code>$49</code></p>",
+        ],
+        ["<p>Scale</p>", "", "<p>call us</p>"],
+    ]
+    served = client.get("/posts/tables/").content.decode()
+    assert re.search(r'<th scope="col" class="table__cell--centred">Seats</th>', served)
+    assert '<td class="table__cell--right"><p><code>$49</code></p></td>' in served
+    assert '<a href="https://example.com/team">Team</a>' in served
+
+
+def test_fenced_code_becomes_a_code_block_with_its_language_and_exact_text(client, folder):
+    write_article(folder, slug="code", body=CODE)
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "code", "code", "section"]
+    fenced, indented = [value for kind, value in blocks_of(page) if kind == "code"]
+    assert fenced["language"] == "python"
+    assert fenced["code"] == (
+        "def score(lead):\n    if lead.replied:\n\n        return 10  # <script>alert(1)</script>"
+        "\n    return 0"
+    )
+    assert (indented["language"], indented["code"]) == ("", "$ manage.py import_articles posts/")
+    served = client.get("/posts/code/").content.decode()
+    assert '<code class="language-python">def score(lead):\n    if lead.replied:\n\n' in served
+    assert "# &lt;script&gt;alert(1)&lt;/script&gt;" in served
+    assert "<script>alert(1)" not in served
+
+
+def test_code_keeps_its_leading_indentation_when_the_page_is_validated(folder):
+    write_article(folder, slug="indent", body="```\n    indented first line\nsecond\n```")
+    import_paths([folder])  # publishing runs full_clean, which strips text fields by default
+    [(_, value)] = blocks_of(ArticlePage.objects.get())
+    assert value["code"] == "    indented first line\nsecond"
+    assert import_paths([folder]).unchanged == ["indent"]
+
+
+def test_footnotes_become_superscript_links_to_a_numbered_notes_block(client, folder):
+    write_article(folder, slug="notes", body=FOOTNOTES)
+    report = import_paths([folder])
+    assert report.created == ["notes"] and report.warnings == []
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "footnotes"]
+    assert section_html(page) == (
+        '<p>Double opt-in halves complaints<a href="#footnote-1"><sup>1</sup></a> and keeps '
+        'lists clean<a href="#footnote-2"><sup>2</sup></a>.</p><p>Again the first one<a '
+        'href="#footnote-1"><sup>1</sup></a>.</p>'
+    )
+    assert page.body[1].value.source == (
+        '<ol><li>Measured over <a href="https://example.com/study">six months</a>, <i>all</i> '
+        "senders.<br/>A second paragraph of the note.</li><li>Our own figures.</li></ol>"
+    )
+    assert page.summary == "Double opt-in halves complaints and keeps lists clean."
+    served = client.get("/posts/notes/").content.decode()
+    assert '<li id="footnote-1">Measured over' in served
+    assert '<li id="footnote-2">Our own figures.</li>' in served
+    assert '<h2 class="footnotes__heading" id="footnotes-heading">Notes</h2>' in served
+    assert "\u21a9" not in served  # Markdown's back-links are not imported
+    assert [heading.text for heading in page.table_of_contents] == []
+
+
+def test_tables_code_and_footnotes_survive_the_editor_and_a_second_import(admin_client, folder):
+    write_article(folder, slug="all", body=f"{TABLE}\n\n{CODE}\n\n{FOOTNOTES}")
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    table = next(b["value"] for b in page.body.raw_data if b["type"] == "table")
+    for features, html in [
+        (SECTION_FEATURES, section_html(page)),
+        (FOOTNOTE_FEATURES, page.body[-1].value.source),
+        *((CELL_FEATURES, cell) for row in table["rows"] for cell in row["values"] if cell),
+    ]:
+        converter = ContentstateConverter(features)
+        round_trip = converter.to_database_format(converter.from_database_format(html))
+        assert re.sub(r' data-block-key="[^"]*"', "", round_trip) == html
+    before = counts()
+    assert import_paths([folder]).unchanged == ["all"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("1. Install:\n\n        pip install leadsite\n\n2. Run it.", "a code block inside a list"),
+        ("- Install:\n\n    ```\n    pip install\n    leadsite\n    ```\n", "a code block inside"),
+        ("| A |\n|---|\n| 1 | 2 |", "more cells than the table has columns"),
+        ("> Read [the study](https://example.com/s).", "a quote holds plain text"),
+        ("> ![chart](/media/chart.png) says it all", "this one has an image"),
+        ("<table><tr><td colspan=2>merged</td></tr></table>", "merged cells"),
+        ("<table><tr><th>A</th></tr><tr><td>1</td><td>2</td></tr></table>", "same number"),
+        ("| A |\n|---|\n| ![x](/media/x.png) |", "an image inside a table cell"),
+        ("| [Link](https://e.com/) |\n|---|\n| 1 |", "a table heading holds plain text"),
+        ("- item\n\n    | A |\n    |---|\n    | 1 |", "a table inside a list item"),
+    ],
+)
+def test_content_the_body_cannot_hold_refuses_the_file_with_a_clear_error(folder, body, problem):
+    write_article(folder, "good.md", title="Good")
+    write_article(folder, "lossy.md", title="Lossy", body=body)
+    report = import_paths([folder])
+    assert report.created == ["good"]
+    [(path, message)] = report.failed
+    assert path == str(folder / "lossy.md")
+    assert problem in message
+    assert not ArticlePage.objects.filter(slug="lossy").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "warning"),
+    [
+        ("> Ask for **less**.", "quote 'Ask for less.': bold not kept"),
+        ("> One.\n>\n> Two.", "paragraph breaks not kept"),
+        ('Hi <iframe src="https://e.com/"></iframe> <span>there</span>', "<iframe>, <span>"),
+        ("[Click](javascript:alert(1))", "link 'Click' kept as text"),
+        ("- item\n\n    > quoted in a list", "a nested quote inside a list item"),
+    ],
+)
+def test_formatting_the_body_cannot_hold_is_a_warning_on_the_files_line(folder, body, warning):
+    write_article(folder, "lossy.md", title="Lossy", body=body)
+    output = run_command(folder)
+    assert "[1/1] created lossy with 1 warning (listed below)" in output
+    assert re.search(
+        rf"Warning: {re.escape(str(folder / 'lossy.md'))}: .*{re.escape(warning)}", output
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "front", "slug"),
+    [
+        ("lead-gen-basics.md", {}, "lead-gen-basics"),
+        ("Lead Gen Basics.markdown", {}, "lead-gen-basics"),
+        ("2025-03-27-lead-gen-basics.md", {}, "lead-gen-basics"),
+        ("lead-gen-basics/index.md", {}, "lead-gen-basics"),
+        ("lead-gen-basics/_index.md", {}, "lead-gen-basics"),
+        ("000_0e44218002e33299.txt", {}, "whats-lead-gen"),  # an export's number and hash
+        ("0042.md", {}, "whats-lead-gen"),
+        ("lead-gen-basics.md", {"slug": "chosen"}, "chosen"),
+        ("lead-gen-basics.md", {"permalink": "/posts/from-permalink/"}, "from-permalink"),
+        ("lead-gen-basics.md", {"image": "/media/what-s-lead-gen.webp"}, "what-s-lead-gen"),
+    ],
+)
+def test_file_name_is_a_slug_candidate_before_the_title(tmp_path, name, front, slug):
+    path = write_article(tmp_path, name, title="What\u2019s Lead Gen?", **front)
+    assert parse_article(path).slug == slug
