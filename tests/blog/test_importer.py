@@ -742,3 +742,22 @@ def test_formatting_the_body_cannot_hold_is_a_warning_on_the_files_line(folder, 
 def test_file_name_is_a_slug_candidate_before_the_title(tmp_path, name, front, slug):
     path = write_article(tmp_path, name, title="What\u2019s Lead Gen?", **front)
     assert parse_article(path).slug == slug
+
+
+def test_hostile_text_in_code_tables_and_footnotes_is_stored_and_served_inert(client, folder):
+    write_article(
+        folder,
+        slug="hostile",
+        body=(
+            "```js\nend</code></pre><script>alert(2)</script>\x00\x01\n```"
+            "\n\n| <span onclick=alert(3)>h</span> | b |\n|---|---|\n| [x](javascript:alert(4)) | "
+            "\x00 |\n\nNote[^<b>]\n\n[^<b>]: <script>alert(5)</script>fine"
+        ),
+    )
+    report = import_paths([folder])
+    assert report.created == ["hostile"]
+    served = client.get("/posts/hostile/").content.decode()
+    for needle in ("<script>alert", "onclick", "javascript:", "\x00"):
+        assert needle not in served
+    assert not re.search(r"<[^>]*\son\w+=", served)  # no event handler attribute anywhere
+    assert "end&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in served
