@@ -792,7 +792,17 @@ _HEADING_LOSES = {
 
 
 def _is_footnotes(node: _Node) -> bool:
-    return node.tag == "div" and "footnote" in node.attrs.get("class", "").split()
+    """Markdown's footnotes: <div class="footnote"><hr><ol><li id="fn:…">. A raw <div> that
+    only borrows the class is read as the blocks inside it."""
+    return (
+        node.tag == "div"
+        and "footnote" in node.attrs.get("class", "").split()
+        and all(
+            (isinstance(child, str) and not child.strip())
+            or (isinstance(child, _Node) and child.tag in {"hr", "ol"})
+            for child in node.children
+        )
+    )
 
 
 def _footnote_items(node: _Node) -> list[_Node]:

@@ -761,3 +761,13 @@ def test_hostile_text_in_code_tables_and_footnotes_is_stored_and_served_inert(cl
         assert needle not in served
     assert not re.search(r"<[^>]*\son\w+=", served)  # no event handler attribute anywhere
     assert "end&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in served
+
+
+def test_raw_html_borrowing_the_footnotes_class_keeps_its_text(folder):
+    write_article(
+        folder, slug="spoof", body='<div class="footnote">Kept words.<ol><li>x</li></ol></div>'
+    )
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    assert [b.block_type for b in page.body] == ["section"]
+    assert section_html(page) == "<p>Kept words.</p><ol><li>x</li></ol>"
