@@ -128,6 +128,7 @@ class FootnotesBlock(blocks.RichTextBlock):
     the superscript references in the text."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self._meta_class.help_text)  # shown above the editor
         super().__init__(features=FOOTNOTE_FEATURES, **kwargs)
 
     def get_context(self, value, parent_context=None):
