@@ -108,8 +108,10 @@ CODE_LANGUAGE_MAX_LENGTH = 40  # CodeBlock.language
 SNIPPET_LENGTH = 40
 
 _HEADING_TAGS = {f"h{level}" for level in range(1, 7)}
-_BLOCK_TAGS = {*_HEADING_TAGS, "p", "ul", "ol", "li", "blockquote", "pre", "hr", "img"}
-_BLOCK_TAGS |= {"table", "div"}
+_BLOCK_TAGS = {
+    *_HEADING_TAGS,
+    *("p", "ul", "ol", "li", "blockquote", "pre", "hr", "img", "table", "div"),
+}
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")  # Jekyll's _posts/2025-03-27-title.md
 _MACHINE_NAME = re.compile(r"[\d\W_]*")  # no letters at all
 _HASH = re.compile(r"(?<![0-9a-z])(?=[a-f]*\d)[0-9a-f]{8,}(?![0-9a-z])")
