@@ -1,13 +1,26 @@
 """StreamField blocks for article bodies, labelled for non-technical editors."""
 
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from wagtail import blocks
+from wagtail.admin.widgets import AdminAutoHeightTextInput
+from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from leads.blocks import CTABlock
 
-SECTION_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+from .text import number_footnotes
+
+SECTION_FEATURES = [
+    *("h2", "h3", "bold", "italic", "code", "superscript", "ol", "ul"),
+    *("link", "document-link", "hr"),
+]
 INLINE_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+# A table cell holds one line: no lists, no headings. Superscript carries footnote references.
+CELL_FEATURES = ["bold", "italic", "code", "superscript", "link"]
+FOOTNOTE_FEATURES = ["ol", "bold", "italic", "code", "superscript", "link"]
 
 
 class FigureBlock(blocks.StructBlock):
@@ -62,6 +75,77 @@ class CalloutBlock(blocks.StructBlock):
         template = "components/blocks/callout.html"
 
 
+class TableBlock(TypedTableBlock):
+    """A table whose cells are short rich text; a column's type sets its alignment."""
+
+    text = blocks.RichTextBlock(features=CELL_FEATURES, required=False, label="Text")
+    centred = blocks.RichTextBlock(features=CELL_FEATURES, required=False, label="Text, centred")
+    right = blocks.RichTextBlock(
+        features=CELL_FEATURES, required=False, label="Text, right-aligned (e.g. numbers)"
+    )
+
+    class Meta:
+        icon = "table"
+        label = "Table"
+        help_text = "Add a column per kind of value; the caption says what the table shows."
+        template = "components/blocks/table.html"
+
+
+class CodeTextBlock(blocks.TextBlock):
+    """Text kept exactly as typed: the indentation of code is part of its meaning, and the
+    default form field strips the spaces at the start of the first line."""
+
+    @cached_property
+    def field(self):
+        return forms.CharField(
+            strip=False,
+            widget=AdminAutoHeightTextInput(attrs={"rows": self.rows}),
+            **self.field_options,
+        )
+
+
+class CodeBlock(blocks.StructBlock):
+    language = blocks.CharBlock(
+        required=False,
+        max_length=40,
+        label="Language",
+        help_text="Shown above the code, e.g. 'python', 'html' or 'sh'. Leave blank for text.",
+    )
+    code = CodeTextBlock(
+        rows=6,
+        label="Code",
+        help_text="Shown in a monospaced font exactly as typed, spaces and line breaks included.",
+    )
+
+    class Meta:
+        icon = "code"
+        label = "Code"
+        template = "components/blocks/code.html"
+
+
+class FootnotesBlock(blocks.RichTextBlock):
+    """The article's notes: a numbered list whose item n gets the id `footnote-n`, the target of
+    the superscript references in the text."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", self._meta_class.help_text)  # shown above the editor
+        super().__init__(features=FOOTNOTE_FEATURES, **kwargs)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["notes"] = mark_safe(number_footnotes(value.__html__()))  # noqa: S308 - rich text
+        return context
+
+    class Meta:
+        icon = "list-ol"
+        label = "Footnotes"
+        help_text = (
+            "A numbered list, shown under 'Notes' at the end of the article. Item 1 is the note "
+            "that a superscript link to #footnote-1 in the text points to, and so on."
+        )
+        template = "components/blocks/footnotes.html"
+
+
 class PrivacyEmbedBlock(EmbedBlock):
     """A video or post from YouTube, Vimeo and the like, loaded only when the reader asks.
 
@@ -100,6 +184,9 @@ class ArticleBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     embed = PrivacyEmbedBlock()
     cta = CTABlock()
+    table = TableBlock()
+    code = CodeBlock()
+    footnotes = FootnotesBlock()
 
     class Meta:
-        block_counts = {}
+        block_counts = {"footnotes": {"max_num": 1}}

@@ -45,6 +45,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from markdown.extensions.tables import TableExtension
 from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -58,6 +59,7 @@ from .heroes import WIDTH as HERO_WIDTH
 from .models import ArticleIndexPage, ArticlePage
 from .search_index import index_in_bulk, search_indexing_paused
 from .site_tree import ensure_site_tree
+from .text import FOOTNOTE_ID
 
 logger = logging.getLogger(__name__)
 
@@ -72,25 +74,48 @@ TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 ALT_TEXT_MAX_LENGTH = 250  # FigureBlock.alt_text
 ATTRIBUTION_MAX_LENGTH = 200  # QuoteBlock.attribution
 SLUG_FROM_IMAGE_RATIO = 0.85
+FOLDER_NAMED_FILES = {"index", "_index"}  # page bundles: the folder names the page
 
 # sane_lists: a numbered list right after a bulleted one stays a separate list, as authors
-# expect. fenced_code: ``` blocks are common in articles; without it they turn into stray
-# inline code. Nothing else: tables, footnotes and attribute lists have no place in the
-# article body's rich text.
-MARKDOWN_EXTENSIONS = ["sane_lists", "fenced_code"]
+# expect. fenced_code (``` blocks), tables and footnotes become blocks of their own. Whatever
+# else Markdown or raw HTML holds that the body's blocks cannot keep is reported, never
+# dropped without a word.
+MARKDOWN_EXTENSIONS = ["sane_lists", "fenced_code", "footnotes"]
 
 # What survives sanitising. Everything else is stripped (its text kept), script and style
 # elements with their content; links and images keep only safe URL schemes.
 ALLOWED_TAGS = {
     *(f"h{level}" for level in range(1, 7)),
     *("p", "br", "hr", "ul", "ol", "li", "blockquote", "pre", "code"),
-    *("strong", "b", "em", "i", "a", "img"),
+    *("strong", "b", "em", "i", "a", "img", "sup"),
+    *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"),
+    "div",  # the footnotes' container; a raw <div> is read as the blocks inside it
 }
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
+_CELL_ATTRIBUTES = {"align", "colspan", "rowspan"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "class"},  # class: footnote-ref, footnote-backref
+    "img": {"src", "alt"},
+    "code": {"class"},  # language-python
+    "li": {"id"},  # fn:<label>
+    "div": {"class"},  # footnote
+    "th": _CELL_ATTRIBUTES,
+    "td": _CELL_ATTRIBUTES,
+}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Column types of blog.blocks.TableBlock, by Markdown alignment.
+TABLE_COLUMN_TYPES = {"": "text", "left": "text", "center": "centred", "right": "right"}
+CODE_LANGUAGE_MAX_LENGTH = 40  # CodeBlock.language
+SNIPPET_LENGTH = 40
 
 _HEADING_TAGS = {f"h{level}" for level in range(1, 7)}
-_BLOCK_TAGS = {*_HEADING_TAGS, "p", "ul", "ol", "li", "blockquote", "pre", "hr", "img"}
+_BLOCK_TAGS = {
+    *_HEADING_TAGS,
+    *("p", "ul", "ol", "li", "blockquote", "pre", "hr", "img", "table", "div"),
+}
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")  # Jekyll's _posts/2025-03-27-title.md
+_MACHINE_NAME = re.compile(r"[\d\W_]*")  # no letters at all
+_HASH = re.compile(r"(?<![0-9a-z])(?=[a-f]*\d)[0-9a-f]{8,}(?![0-9a-z])")
+_CODE_LANGUAGE = re.compile(r"[\w+#.-]+")
 _VOID_TAGS = {"br", "hr", "img"}
 _LINK = re.compile(r'<a href="([^"]*)">')
 _ARTICLE_PATH = re.compile(r"/posts/([^/]+)/?")
@@ -138,6 +163,27 @@ class Section:
     html: str  # rich text database format, links still as <a href="…">
 
 
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[tuple[str, str], ...]  # (TableBlock column type, heading)
+    rows: tuple[tuple[str, ...], ...]  # one rich text value per cell, links as <a href="…">
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Code:
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Footnotes:
+    html: str  # <ol> rich text: item n is footnote n
+
+
+Block = Section | Figure | Quote | Table | Code | Footnotes
+
+
 @dataclass
 class Article:
     path: Path
@@ -149,7 +195,7 @@ class Article:
     draft: bool
     image: str
     image_alt: str
-    body: list[Section | Figure | Quote]
+    body: list[Block]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -214,11 +260,10 @@ def parse_article(path: Path, converter: "MarkdownConverter | None" = None) -> A
         raise ArticleError(f"title is longer than {TITLE_MAX_LENGTH} characters")
     image = str(meta.get("image") or "").strip()
     converter = converter or MarkdownConverter()
-    body, first_paragraph = converter.convert(body_text)
+    body, first_paragraph, warnings = converter.convert(body_text)
     if body and isinstance(body[0], Figure) and _same_image(body[0].src, image):
         body = body[1:]  # the hero, repeated at the top of the body by the static site
 
-    warnings = []
     description = " ".join(str(meta.get("description") or "").split())
     if len(description) > SUMMARY_MAX_LENGTH:
         description = _truncate(description, SUMMARY_MAX_LENGTH)
@@ -228,7 +273,7 @@ def parse_article(path: Path, converter: "MarkdownConverter | None" = None) -> A
     return Article(
         path=path,
         title=title,
-        slug=_slug(meta, title, image),
+        slug=_slug(meta, title, image, path),
         date=_date(meta.get("date")),
         summary=summary,
         tags=_tags(meta.get("tags")),
@@ -315,9 +360,10 @@ def _bool(value, name) -> bool:
     raise ArticleError(f"{name} must be true or false, not {value!r}")
 
 
-def _slug(meta: dict, title: str, image: str) -> str:
+def _slug(meta: dict, title: str, image: str, path: Path) -> str:
     """front-matter slug, else the permalink's last segment, else the stem of an image named
-    after the article (the original site's slug), else the title, slugified."""
+    after the article (the original site's slug), else the file's name (static site generators
+    publish a file at its name), else the title, slugified."""
     candidates = [
         str(meta.get("slug") or ""),
         PurePosixPath(urlsplit(str(meta.get("permalink") or "")).path).name,
@@ -325,12 +371,26 @@ def _slug(meta: dict, title: str, image: str) -> str:
     stem = PurePosixPath(urlsplit(image).path).stem
     if stem and _named_after(stem, title):
         candidates.append(stem)
+    candidates.append(_file_slug(path))
     candidates.append(title)
     for candidate in candidates:
         slug = slugify(candidate, allow_unicode=True)
         if slug:
             return slug
     raise ArticleError("cannot make a URL slug from the title; add a slug to the front matter")
+
+
+def _file_slug(path: Path) -> str:
+    """The name a static site generator publishes a file at: `2025-03-27-lead-gen.md` (Jekyll)
+    → lead-gen, `lead-gen/index.md` (Hugo, Eleventy) → lead-gen. A name made by an export
+    (`000_0e44218002e33299.txt`: only numbers, or a hash) is no name: ''."""
+    name = path.stem
+    if name.lower() in FOLDER_NAMED_FILES:
+        name = path.resolve().parent.name
+    name = _DATE_PREFIX.sub("", name)
+    if _MACHINE_NAME.fullmatch(name) or _HASH.search(name.lower()):
+        return ""
+    return name
 
 
 def _named_after(stem: str, title: str) -> bool:
@@ -397,22 +457,92 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
+class _Tables(TableExtension):
+    """Markdown tables that record a row with more cells than the header has: Markdown drops
+    the extra cells without a word, and the importer must not."""
+
+    def __init__(self):
+        super().__init__(use_align_attribute=True)
+        self.overflow: list[str] = []
+
+    def extendMarkdown(self, md):
+        super().extendMarkdown(md)
+        processor = md.parser.blockprocessors["table"]
+        build_row = processor._build_row
+
+        def checked_build_row(row, parent, align):
+            if len(processor._split_row(row)) > len(align):
+                self.overflow.append(row.strip())
+            build_row(row, parent, align)
+
+        processor._build_row = checked_build_row
+
+
+class _RawTags(HTMLParser):
+    """The names of the elements sanitising will remove: raw HTML, never Markdown's own."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.removed: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            self.removed.add(tag)
+
+
+class _Findings:
+    """What a conversion could not keep: errors refuse the file, warnings are reported with it.
+    The footnote numbers are here too, as every part of the body may refer to them."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.footnotes: dict[str, int] = {}  # "#fn:<label>" → number
+
+    def error(self, message: str):
+        if message not in self.errors:
+            self.errors.append(message)
+
+    def warn(self, message: str):
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
 class MarkdownConverter:
     """Markdown → blocks for ArticleBodyBlock: `section` rich text in Wagtail's database format
-    (h2, h3, p, b, i, ul/ol/li, a, hr, br), `image` figures and `quote` blocks.
+    (h2, h3, p, b, i, code, sup, ul/ol/li, a, hr, br), `image` figures, `quote`, `table`,
+    `code` and `footnotes` blocks.
 
-    The page title is the article's only h1, so h1 becomes h2 and h4-h6 become h3. Inline code
-    keeps its text (the rich text editor has no code style).
+    The page title is the article's only h1, so h1 becomes h2 and h4-h6 become h3. What the
+    blocks cannot hold is never dropped silently: content that would be lost (a code block or
+    a table inside a list, a link inside a quote, merged table cells…) refuses the file with
+    an ArticleError naming it; formatting that is simplified (bold inside a quote, raw HTML
+    tags) is returned as a warning.
     """
 
     def __init__(self):
-        self._markdown = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+        self._tables = _Tables()
+        self._markdown = markdown.Markdown(extensions=[*MARKDOWN_EXTENSIONS, self._tables])
 
-    def convert(self, text: str) -> tuple[list[Section | Figure | Quote], str]:
-        """The body blocks and the plain text of the first paragraph."""
+    def convert(self, text: str) -> tuple[list["Block"], str, list[str]]:
+        """The body blocks, the plain text of the first paragraph, and the warnings."""
         self._markdown.reset()
+        self._tables.overflow = []
+        rendered = self._markdown.convert(text)
+        found = _Findings()
+        for row in self._tables.overflow:
+            found.error(
+                f"a table row has more cells than the table has columns ({_quoted(row)}); "
+                "add a heading for every column"
+            )
+        raw = _RawTags()
+        raw.feed(rendered)
+        raw.close()
+        if raw.removed:
+            tags = ", ".join(f"<{tag}>" for tag in sorted(raw.removed))
+            found.warn(f"raw HTML removed: {tags} (the text inside is kept, not a script's)")
         clean = nh3.clean(
-            self._markdown.convert(text),
+            rendered,
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
             url_schemes=URL_SCHEMES,
@@ -421,16 +551,28 @@ class MarkdownConverter:
         builder = _TreeBuilder()
         builder.feed(clean)
         builder.close()
-        return _Blocks().build(builder.root.children)
+        blocks, first_paragraph = _Blocks(found).build(builder.root.children)
+        if found.errors:
+            raise ArticleError("; ".join(found.errors))
+        return blocks, first_paragraph, found.warnings
 
 
 class _Blocks:
-    def __init__(self):
-        self.blocks: list[Section | Figure | Quote] = []
+    def __init__(self, found: _Findings):
+        self.found = found
+        self.blocks: list[Block] = []
         self.section: list[str] = []
         self.first_paragraph = ""
 
-    def build(self, nodes) -> tuple[list[Section | Figure | Quote], str]:
+    def build(self, nodes) -> tuple[list["Block"], str]:
+        notes = [n for n in nodes if isinstance(n, _Node) and _is_footnotes(n)]
+        for note in notes:
+            self.number_footnotes(note)
+        self.blocks_of(nodes)
+        self.flush()
+        return self.blocks, self.first_paragraph
+
+    def blocks_of(self, nodes):
         loose: list[_Node | str] = []  # inline content outside any block, from raw HTML
         for node in [*nodes, None]:
             if node is not None and (isinstance(node, str) or node.tag not in _BLOCK_TAGS):
@@ -441,13 +583,15 @@ class _Blocks:
                 loose = []
             if node is not None:
                 self.block(node)
-        self.flush()
-        return self.blocks, self.first_paragraph
 
     def flush(self):
         if self.section:
             self.blocks.append(Section("".join(self.section)))
             self.section = []
+
+    def add(self, block: "Block"):
+        self.flush()
+        self.blocks.append(block)
 
     def figures(self, figures):
         if figures:
@@ -455,7 +599,7 @@ class _Blocks:
             self.blocks.extend(figures)
 
     def paragraph(self, nodes):
-        markup, figures = _inline(nodes)
+        markup, figures = _inline(nodes, self.found)
         if markup:
             self.section.append(f"<p>{markup}</p>")
             if not self.first_paragraph:
@@ -468,12 +612,12 @@ class _Blocks:
             self.paragraph(node.children)
         elif tag in _HEADING_TAGS:
             level = 2 if tag in {"h1", "h2"} else 3
-            markup, figures = _inline(node.children)
+            markup, figures = _inline(node.children, self.found, where="heading")
             if markup:
                 self.section.append(f"<h{level}>{markup}</h{level}>")
             self.figures(figures)
         elif tag in {"ul", "ol"}:
-            markup, figures = _list(node)
+            markup, figures = _list(node, self.found)
             if markup:
                 self.section.append(markup)
             self.figures(figures)
@@ -482,29 +626,232 @@ class _Blocks:
         elif tag == "img":
             self.figures(_figure(node))
         elif tag == "pre":
-            text = _plain(node.children, keep_lines=True).strip("\n")
-            if text.strip():
-                lines = [html.escape(line, quote=False) for line in text.split("\n")]
-                self.section.append(f"<p>{'<br/>'.join(lines)}</p>")
+            self.code(node)
         elif tag == "blockquote":
             self.quote(node)
+        elif tag == "table":
+            self.table(node)
+        elif _is_footnotes(node):
+            self.footnotes(node)
+        else:  # a raw <div>: its content, block by block
+            self.blocks_of(node.children)
+
+    def code(self, node: _Node):
+        """A code block, exactly as written (indentation and blank lines inside it kept)."""
+        text = _plain(node.children, keep_lines=True).strip("\n")
+        if not text.strip():
+            return
+        language = ""
+        for child in node.children:
+            if isinstance(child, _Node) and child.tag == "code":
+                classes = child.attrs.get("class", "").split()
+                names = [c.removeprefix("language-") for c in classes if c.startswith("language-")]
+                language = names[0] if names else ""
+        if not _CODE_LANGUAGE.fullmatch(language) or len(language) > CODE_LANGUAGE_MAX_LENGTH:
+            language = ""
+        self.add(Code(language, text))
 
     def quote(self, node: _Node):
         """A quote block: plain text (the quote template shows one paragraph), and a last line
         starting with a dash as the attribution."""
+        snippet = _quoted(_plain(node.children))
+        lost = {n.tag for n in _descendants(node) if n.tag in _QUOTE_LOSES}
+        if lost:
+            what = ", ".join(sorted({_QUOTE_LOSES[tag] for tag in lost}))
+            self.found.error(
+                f"a quote holds plain text, and this one has {what} ({snippet}); "
+                "move them out of the quote"
+            )
         text = _plain(node.children, keep_lines=True)
         lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
         attribution = ""
         if len(lines) > 1 and (match := _ATTRIBUTION.match(lines[-1])):
             attribution = match.group(1)[:ATTRIBUTION_MAX_LENGTH]
             lines = lines[:-1]
+        paragraphs = sum(1 for n in node.children if isinstance(n, _Node) and n.tag == "p")
+        flattened = {_QUOTE_FLATTENS[n.tag] for n in _descendants(node) if n.tag in _QUOTE_FLATTENS}
+        if paragraphs - bool(attribution) > 1:
+            flattened.add("paragraph breaks")
+        if flattened:
+            self.found.warn(
+                f"quote {snippet}: {', '.join(sorted(flattened))} not kept "
+                "(a quote block holds one paragraph of plain text)"
+            )
         if lines:
-            self.flush()
-            self.blocks.append(Quote(" ".join(lines), attribution))
+            self.add(Quote(" ".join(lines), attribution))
+
+    def table(self, node: _Node):
+        """A table block: one column type per alignment, each cell short rich text."""
+        snippet = _quoted(_plain(node.children))
+        rows: list[list[_Node]] = []
+        header: list[_Node] | None = None
+        caption = ""
+        for part in node.children:
+            if isinstance(part, str):
+                if part.strip():
+                    self.found.error(f"a table has text outside its cells ({_quoted(part)})")
+            elif part.tag == "caption":
+                caption = _plain(part.children)
+            elif part.tag == "tr":
+                rows.append(_cells(part))
+            elif part.tag in {"thead", "tbody", "tfoot"}:
+                group = [_cells(tr) for tr in part.children if isinstance(tr, _Node)]
+                if part.tag == "thead" and group and header is None:
+                    header, group = group[0], group[1:]
+                rows.extend(group)
+        if header is None and rows and all(cell.tag == "th" for cell in rows[0]):
+            header, rows = rows[0], rows[1:]
+        width = max(map(len, [header or [], *rows]), default=0)
+        if not width:
+            return
+        if any(
+            cell.attrs.get(span, "1").strip() not in {"", "1"}
+            for row in [header or [], *rows]
+            for cell in row
+            for span in ("colspan", "rowspan")
+        ):
+            self.found.error(
+                f"a table with merged cells (colspan or rowspan) cannot be imported ({snippet})"
+            )
+            return
+        if any(len(row) != width for row in rows) or (header and len(header) != width):
+            self.found.error(f"a table's rows do not all have the same number of cells ({snippet})")
+            return
+        columns = []
+        for index in range(width):
+            cells = [row[index] for row in [header or [], *rows] if index < len(row)]
+            align = next((c.attrs["align"] for c in cells if c.attrs.get("align")), "")
+            heading = ""
+            if header:
+                heading = _plain(header[index].children)
+                for tag in {n.tag for n in _descendants(header[index])} & _HEADING_LOSES.keys():
+                    self.found.error(
+                        f"a table heading holds plain text, and {_quoted(heading)} has "
+                        f"{_HEADING_LOSES[tag]}; move it into a cell"
+                    )
+            columns.append((TABLE_COLUMN_TYPES.get(align.lower().strip(), "text"), heading))
+        values = []
+        for row in rows:
+            cells = []
+            for cell in row:
+                markup, figures = _inline(cell.children, self.found, where="table cell")
+                if figures:
+                    self.found.error(f"an image inside a table cell cannot be imported ({snippet})")
+                cells.append(f"<p>{markup}</p>" if markup else "")
+            values.append(tuple(cells))
+        self.add(Table(tuple(columns), tuple(values), caption))
+
+    def number_footnotes(self, node: _Node):
+        for item in _footnote_items(node):
+            number = len(self.found.footnotes) + 1
+            self.found.footnotes[f"#{item.attrs.get('id', '')}"] = number
+
+    def footnotes(self, node: _Node):
+        """The notes, as a numbered list (item n is footnote n), without Markdown's links back
+        to the text."""
+        items = []
+        for item in _footnote_items(node):
+            children = [
+                child
+                for child in _without_backlinks(item.children)
+                if not (isinstance(child, _Node) and child.tag == "hr")
+            ]
+            markup, figures = _list_item(children, self.found, where="footnote")
+            if figures:
+                snippet = _quoted(markup)
+                self.found.error(f"an image inside a footnote cannot be imported ({snippet})")
+            items.append(f"<li>{markup}</li>")
+        if items:
+            self.add(Footnotes(f"<ol>{''.join(items)}</ol>"))
 
 
-def _inline(nodes) -> tuple[str, list[Figure]]:
-    """Inline markup in database format, and the images found in it (lifted out as figures)."""
+# Tags a quote block cannot hold without losing content (error), or formatting (warning).
+_QUOTE_LOSES = {
+    "a": "a link",
+    "img": "an image",
+    "pre": "a code block",
+    "table": "a table",
+    "sup": "a footnote reference",
+}
+_QUOTE_FLATTENS = {
+    **dict.fromkeys(("strong", "b"), "bold"),
+    **dict.fromkeys(("em", "i"), "italic"),
+    "code": "code formatting",
+    **dict.fromkeys(("ul", "ol"), "a list"),
+    **dict.fromkeys(_HEADING_TAGS, "a heading"),
+    "blockquote": "a nested quote",
+    "br": "line breaks",
+    "hr": "a horizontal rule",
+}
+_HEADING_LOSES = {
+    "a": "a link",
+    "img": "an image",
+    "sup": "a footnote reference",
+    "code": "code formatting",
+    "em": "italic",
+    "i": "italic",
+}
+
+
+def _is_footnotes(node: _Node) -> bool:
+    """Markdown's footnotes: <div class="footnote"><hr><ol><li id="fn:…">. A raw <div> that
+    only borrows the class is read as the blocks inside it."""
+    return (
+        node.tag == "div"
+        and "footnote" in node.attrs.get("class", "").split()
+        and all(
+            (isinstance(child, str) and not child.strip())
+            or (isinstance(child, _Node) and child.tag in {"hr", "ol"})
+            for child in node.children
+        )
+    )
+
+
+def _footnote_items(node: _Node) -> list[_Node]:
+    return [
+        item
+        for ol in node.children
+        if isinstance(ol, _Node) and ol.tag == "ol"
+        for item in ol.children
+        if isinstance(item, _Node) and item.tag == "li"
+    ]
+
+
+def _without_backlinks(nodes) -> list:
+    """A footnote's content without Markdown's ↩ links and the no-break space before them."""
+    kept = []
+    for node in nodes:
+        if isinstance(node, _Node) and "footnote-backref" in node.attrs.get("class", "").split():
+            if kept and isinstance(kept[-1], str):
+                kept[-1] = kept[-1].rstrip("\xa0")
+            continue
+        if isinstance(node, _Node):
+            node = _Node(node.tag, node.attrs, _without_backlinks(node.children))
+        kept.append(node)
+    return kept
+
+
+def _cells(row: _Node) -> list[_Node]:
+    return [cell for cell in row.children if isinstance(cell, _Node) and cell.tag in {"th", "td"}]
+
+
+def _descendants(node: _Node):
+    for child in node.children:
+        if isinstance(child, _Node):
+            yield child
+            yield from _descendants(child)
+
+
+def _quoted(text: str) -> str:
+    text = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    if len(text) > SNIPPET_LENGTH:
+        text = text[: SNIPPET_LENGTH - 1].rstrip() + "…"
+    return f"'{text}'"
+
+
+def _inline(nodes, found: _Findings, where: str = "paragraph") -> tuple[str, list[Figure]]:
+    """Inline markup in database format, and the images found in it (lifted out as figures).
+    `where` names the place in messages about blocks that cannot be there."""
     out: list[str] = []
     figures: list[Figure] = []
 
@@ -517,7 +864,14 @@ def _inline(nodes) -> tuple[str, list[Figure]]:
             figures.extend(_figure(node))
         elif tag == "br":
             out.append("<br/>")
-        elif tag in {"strong", "b", "em", "i"} or (tag == "a" and node.attrs.get("href")):
+        elif tag == "sup" and (ref := _footnote_ref(node, found)):
+            # The rich text editor's own form of a superscript link, so that saving the page
+            # in the editor changes nothing.
+            out.append(f'<a href="#{FOOTNOTE_ID.format(ref)}"><sup>{ref}</sup></a>')
+        elif tag == "code":
+            text = html.escape(_SPACES.sub(" ", _plain(node.children, keep_lines=True)))
+            out.append(f"<code>{text}</code>" if text.strip() else text)
+        elif tag in {"strong", "b", "em", "i", "sup"} or (tag == "a" and node.attrs.get("href")):
             start = len(out)
             for child in node.children:
                 walk(child)
@@ -529,13 +883,29 @@ def _inline(nodes) -> tuple[str, list[Figure]]:
                 href = html.escape(node.attrs["href"], quote=True)
                 out.append(f'<a href="{href}">{inner}</a>')
             else:
-                wrapper = "b" if tag in {"strong", "b"} else "i"
+                wrapper = {"strong": "b", "b": "b", "sup": "sup"}.get(tag, "i")
                 out.append(f"<{wrapper}>{inner}</{wrapper}>")
         elif tag in {"ul", "ol"}:
-            markup, nested = _list(node)
+            markup, nested = _list(node, found)
             out.append(markup)
             figures.extend(nested)
-        else:  # code, a without a (safe) href, stray block content: keep the text
+        elif tag in {"pre", "table"} or _is_footnotes(node):
+            what = "a code block" if tag == "pre" else "a table"
+            found.error(
+                f"{what} inside a {where} cannot be imported ({_quoted(_plain([node]))}); "
+                "give it a paragraph of its own"
+            )
+        else:  # a without a (safe) href, stray block content: keep the text
+            if tag == "a":
+                found.warn(
+                    f"link {_quoted(_plain([node]))} kept as text: only http, https, mailto and "
+                    "tel addresses are kept"
+                )
+            elif tag in _QUOTE_FLATTENS and tag not in {"strong", "b", "em", "i", "code", "br"}:
+                found.warn(
+                    f"{_QUOTE_FLATTENS[tag]} inside a {where} is kept as plain text "
+                    f"({_quoted(_plain([node]))})"
+                )
             for child in node.children:
                 walk(child)
 
@@ -546,19 +916,39 @@ def _inline(nodes) -> tuple[str, list[Figure]]:
     return markup, figures
 
 
-def _list(node: _Node) -> tuple[str, list[Figure]]:
+def _is_unparsed_fence(paragraph: _Node) -> bool:
+    """Whether a paragraph is a ``` block that Markdown read as inline code: fenced code is
+    only recognised outside lists, so inside one it comes out as a code span of several lines."""
+    content = [n for n in paragraph.children if not (isinstance(n, str) and not n.strip())]
+    return (
+        len(content) == 1
+        and isinstance(content[0], _Node)
+        and content[0].tag == "code"
+        and "\n" in _plain(content[0].children, keep_lines=True).strip()
+    )
+
+
+def _footnote_ref(node: _Node, found: _Findings) -> int | None:
+    """The number of the footnote a Markdown footnote reference <sup> points to."""
+    for child in node.children:
+        if isinstance(child, _Node) and "footnote-ref" in child.attrs.get("class", "").split():
+            return found.footnotes.get(child.attrs.get("href", ""))
+    return None
+
+
+def _list(node: _Node, found: _Findings, where: str = "list item") -> tuple[str, list[Figure]]:
     items: list[str] = []
     figures: list[Figure] = []
     for item in node.children:
         if isinstance(item, _Node) and item.tag == "li":
-            markup, found = _list_item(item.children)
+            markup, found_figures = _list_item(item.children, found, where=where)
             items.append(f"<li>{markup}</li>")
-            figures.extend(found)
+            figures.extend(found_figures)
     markup = f"<{node.tag}>{''.join(items)}</{node.tag}>" if items else ""
     return markup, figures
 
 
-def _list_item(children) -> tuple[str, list[Figure]]:
+def _list_item(children, found: _Findings, where: str = "list item") -> tuple[str, list[Figure]]:
     """A list item's content. Loose lists wrap each item's text in <p>, but the editor expects
     inline content in <li>: paragraphs are joined with line breaks, nested lists follow."""
     parts: list[str] = []
@@ -571,12 +961,20 @@ def _list_item(children) -> tuple[str, list[Figure]]:
 
     for child in children:
         if isinstance(child, _Node) and child.tag in {"p", "ul", "ol"}:
-            take(_inline(run))
+            take(_inline(run, found, where))
             run = []
-            take(_inline(child.children) if child.tag == "p" else _list(child))
+            if child.tag == "p":
+                if _is_unparsed_fence(child):
+                    found.error(
+                        f"a code block inside a {where} cannot be imported "
+                        f"({_quoted(_plain([child]))}); end the list before the code"
+                    )
+                take(_inline(child.children, found, where))
+            else:
+                take(_list(child, found, where))
         else:
             run.append(child)
-    take(_inline(run))
+    take(_inline(run, found, where))
     markup = ""
     for part in filter(None, parts):
         nested_list = part.startswith(("<ul>", "<ol>"))
@@ -595,6 +993,8 @@ def _plain(nodes, keep_lines=False) -> str:
     def walk(node):
         if isinstance(node, str):
             texts.append(node)
+        elif "footnote-ref" in node.attrs.get("class", "").split():
+            return  # a footnote's number, not words of the text
         elif node.tag == "br":
             texts.append("\n")
         else:
@@ -728,7 +1128,11 @@ class _Importer:
         getattr(self.report, outcome).append(article.slug)
         self.report.unresolved_links.extend((article.slug, url) for url in unresolved)
         self.report.warnings.extend((str(article.path), w) for w in article.warnings)
-        self.step(f"{_DRY_RUN_VERBS[outcome] if self.dry_run else outcome} {article.slug}")
+        message = f"{_DRY_RUN_VERBS[outcome] if self.dry_run else outcome} {article.slug}"
+        if article.warnings:
+            count = len(article.warnings)
+            message += f" with {count} warning{'s' if count > 1 else ''} (listed below)"
+        self.step(message)
         return {(o._meta.app_label, o._meta.model_name, o.pk) for o in self.written.objects}
 
     def step(self, message):
@@ -857,6 +1261,18 @@ class _Importer:
             elif isinstance(block, Quote):
                 value = {"text": block.text, "attribution": block.attribution}
                 blocks.append({"type": "quote", "value": value})
+            elif isinstance(block, Code):
+                value = {"language": block.language, "code": block.text}
+                blocks.append({"type": "code", "value": value})
+            elif isinstance(block, Footnotes):
+                blocks.append({"type": "footnotes", "value": _LINK.sub(link, block.html)})
+            elif isinstance(block, Table):
+                value = {
+                    "columns": [{"type": kind, "heading": text} for kind, text in block.columns],
+                    "rows": [{"values": [_LINK.sub(link, v) for v in row]} for row in block.rows],
+                    "caption": block.caption,
+                }
+                blocks.append({"type": "table", "value": value})
             else:
                 image_id = self.media_image(
                     article,

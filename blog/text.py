@@ -11,6 +11,8 @@ WORDS_PER_MINUTE = 230
 _HEADING = re.compile(r"<h([23])([^>]*)>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ID_ATTR = re.compile(r'\sid="[^"]*"')
+_LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b([^>]*)>", re.IGNORECASE)
+FOOTNOTE_ID = "footnote-{}"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,32 @@ def anchor_headings(markup: str) -> tuple[str, list[Heading]]:
         return f'<h{level}{attrs} id="{anchor}">{inner}</h{level}>'
 
     return _HEADING.sub(replace, markup), headings
+
+
+def number_footnotes(markup: str) -> str:
+    """Give the n-th item of the first numbered list the id `footnote-n` (nested lists aside),
+    so that a reference `<sup><a href="#footnote-n">n</a></sup>` in the text lands on it.
+
+    The markup is rich text rendered by Wagtail, whose lists carry no attributes of their own.
+    """
+    depth, number, in_notes = 0, 0, False
+
+    def replace(match: re.Match) -> str:
+        nonlocal depth, number, in_notes
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag in {"ol", "ul"}:
+            if not closing and depth == 0 and tag == "ol" and number == 0:
+                in_notes = True
+            depth += -1 if closing else 1
+            if closing and depth == 0:
+                in_notes = False
+            return match.group(0)
+        if closing or depth != 1 or not in_notes:
+            return match.group(0)
+        number += 1
+        return f'<li{match.group(3)} id="{FOOTNOTE_ID.format(number)}">'
+
+    return _LIST_TAG.sub(replace, markup)
 
 
 def reading_minutes(markup: str) -> int:

@@ -12,7 +12,7 @@ from wagtail.admin.rich_text.converters.contentstate import ContentstateConverte
 from wagtail.images.models import Image
 from wagtail.models import Page, PageLogEntry, Revision
 
-from blog.blocks import SECTION_FEATURES
+from blog.blocks import CELL_FEATURES, FOOTNOTE_FEATURES, SECTION_FEATURES
 from blog.importer import ArticleError, import_paths, parse_article
 from blog.models import ArticlePage
 
@@ -32,9 +32,11 @@ def folder(tmp_path):
     return path
 
 
-def write_article(folder, name="article.md", *, title="A test article", date="2026-02-03",
+def write_article(folder, name="0001.md", *, title="A test article", date="2026-02-03",
                   body="Some words about leads.", **front):  # fmt: skip
-    """A Markdown file with front matter; JSON values are valid YAML. None leaves a key out."""
+    """A Markdown file with front matter; JSON values are valid YAML. None leaves a key out.
+    By default the file is named like an export (a number), which is no slug: the slug comes
+    from the front matter or the title."""
     lines = ["---"]
     for key, value in {"title": title, "date": date, **front}.items():
         if value is not None:
@@ -102,8 +104,8 @@ def test_post_tag_is_never_imported(folder):
 
 
 def test_publication_date_is_first_published_at_so_lists_order_by_it(folder):
-    write_article(folder, "old.md", title="Old news", date="2019-05-06")
-    write_article(folder, "new.md", title="New news", date="2024-01-02")
+    write_article(folder, "1.md", title="Old news", date="2019-05-06")
+    write_article(folder, "2.md", title="New news", date="2024-01-02")
     import_paths([folder])
     old = ArticlePage.objects.get(slug="old-news")
     assert old.first_published_at == timezone.make_aware(datetime.datetime(2019, 5, 6))
@@ -170,8 +172,9 @@ def test_body_is_wagtail_rich_text_database_format(folder):
     )
     import_paths([folder])
     assert section_html(ArticlePage.objects.get()) == (
-        '<p>Intro with <b>bold</b>, <i>italic</i> and code, <a href="https://example.com/?a=1&amp;'
-        'b=2">a link</a>.</p><h2>Section</h2><ul><li>one</li><li>two<ul><li>nested</li></ul>'
+        '<p>Intro with <b>bold</b>, <i>italic</i> and <code>code</code>, <a href="https://'
+        'example.com/?a=1&amp;b=2">a link</a>.</p><h2>Section</h2><ul><li>one</li><li>two<ul>'
+        "<li>nested</li></ul>"
         "</li></ul><ol><li>first</li><li>second</li></ol><hr/><p>Line one<br/> line two</p>"
     )
 
@@ -228,9 +231,9 @@ def test_raw_html_and_dangerous_links_cannot_inject_script(client, folder):
 
 
 def test_article_links_in_one_batch_become_page_links_in_both_directions(folder):
-    write_article(folder, "a.md", title="Alpha", body="See [beta](/posts/beta/).")
+    write_article(folder, "alpha.md", title="Alpha", body="See [beta](/posts/beta/).")
     write_article(
-        folder, "b.md", title="Beta", body="See [alpha](https://leadcraftr.com/posts/alpha/)."
+        folder, "beta.md", title="Beta", body="See [alpha](https://leadcraftr.com/posts/alpha/)."
     )
     report = import_paths([folder])
     alpha, beta = ArticlePage.objects.get(slug="alpha"), ArticlePage.objects.get(slug="beta")
@@ -329,7 +332,7 @@ def test_body_image_not_found_is_dropped_and_reported(folder):
     assert [b.block_type for b in page.body] == ["section", "section"]
     assert report.warnings == [
         (
-            str(folder / "article.md"),
+            str(folder / "0001.md"),
             "image /media/lost.png not found (no media folder given); left out",
         )
     ]
@@ -381,7 +384,7 @@ def test_changed_file_updates_the_same_page_with_a_new_revision(folder):
 
 
 def test_dry_run_writes_nothing(folder, media_root):
-    write_article(folder, "a.md", title="New one")
+    write_article(folder, "new-one.md", title="New one")
     before = counts()
     report = import_paths([folder], dry_run=True)
     assert report.created == ["new-one"]
@@ -428,9 +431,9 @@ def test_draft_option_saves_a_draft_revision_of_a_live_page(folder):
 
 
 def test_folders_are_searched_recursively_for_markdown_and_text_files(folder):
-    write_article(folder, "b.md", title="Bee")
-    write_article(folder, "sub/a.markdown", title="Ay")
-    write_article(folder, "c.txt", title="Sea")
+    write_article(folder, "bee.md", title="Bee")
+    write_article(folder, "sub/ay.markdown", title="Ay")
+    write_article(folder, "sea.txt", title="Sea")
     (folder / "notes.json").write_text("{}")
     report = import_paths([folder])
     assert report.created == ["bee", "sea", "ay"]
@@ -452,7 +455,7 @@ def test_folders_are_searched_recursively_for_markdown_and_text_files(folder):
     ],
 )
 def test_malformed_file_is_reported_and_the_others_still_import(folder, content, problem):
-    write_article(folder, "a-good.md", title="Good one")
+    write_article(folder, "good-one.md", title="Good one")
     (folder / "b-bad.md").write_bytes(content)
     report = import_paths([folder])
     assert report.created == ["good-one"]
@@ -480,8 +483,10 @@ def test_two_files_with_one_slug_fail_the_second(folder):
 
 
 def test_command_prints_a_line_per_file_and_a_summary(folder):
-    write_article(folder, "a.md", title="Alpha", body="[gone](https://leadcraftr.com/posts/gone/)")
-    write_article(folder, "b.md", title="Beta")
+    write_article(
+        folder, "alpha.md", title="Alpha", body="[gone](https://leadcraftr.com/posts/gone/)"
+    )
+    write_article(folder, "beta.md", title="Beta")
     output = run_command(folder)
     assert "[1/2] created alpha\n[2/2] created beta\n" in output
     assert "Created 2, updated 0, unchanged 0, failed 0." in output
@@ -490,7 +495,7 @@ def test_command_prints_a_line_per_file_and_a_summary(folder):
 
 
 def test_command_fails_naming_the_file_when_any_file_fails(folder):
-    write_article(folder, "a.md", title="Alpha")
+    write_article(folder, "alpha.md", title="Alpha")
     write_article(folder, "b.md", date=None)
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 file"):
@@ -505,7 +510,7 @@ def test_missing_path_is_a_failure(tmp_path):
 
 
 def test_progress_is_called_once_per_file(folder):
-    write_article(folder, "a.md", title="Alpha")
+    write_article(folder, "alpha.md", title="Alpha")
     write_article(folder, "b.md", date="bad")
     calls = []
     import_paths([folder], progress=lambda *args: calls.append(args))
@@ -520,7 +525,7 @@ def test_command_prints_a_periodic_line_for_big_runs(folder, monkeypatch):
     monkeypatch.setattr(import_articles, "EVERY_LINE_UP_TO", 2)
     monkeypatch.setattr(import_articles, "PROGRESS_EVERY", 2)
     for name in ("a", "b", "c"):
-        write_article(folder, f"{name}.md", title=f"Title {name}")
+        write_article(folder, f"title-{name}.md", title=f"Title {name}")
     output = run_command(folder)
     assert re.findall(r"^\[\d+/3\] .*$", output, re.MULTILINE) == [
         "[2/3] created title-b",
@@ -535,3 +540,234 @@ def test_command_passes_media_dir_and_draft(folder, tmp_path):
     page = ArticlePage.objects.get()
     assert not page.live
     assert (page.hero_image.width, page.hero_image.height) == (40, 20)
+
+
+# Tables, code and footnotes: imported as blocks of their own, never flattened
+
+TABLE = """Plans compared:
+
+| Plan | Seats | Price |
+|:-----|:-----:|------:|
+| **Starter** | 3 | $0 |
+| [Team](https://example.com/team) | 10 | `$49` |
+| Scale |  | call us |
+
+After the table."""
+
+CODE = """Run this:
+
+```python
+def score(lead):
+    if lead.replied:
+
+        return 10  # <script>alert(1)</script>
+    return 0
+```
+
+    $ manage.py import_articles posts/
+
+Done."""
+
+FOOTNOTES = """Double opt-in halves complaints[^spam] and keeps lists clean[^2].
+
+Again the first one[^spam].
+
+[^spam]: Measured over [six months](https://example.com/study), *all* senders.
+
+    A second paragraph of the note.
+[^2]: Our own figures."""
+
+
+def blocks_of(page):
+    return [(block.block_type, block.value) for block in page.body]
+
+
+def test_markdown_table_becomes_a_table_block_keeping_cells_links_and_alignment(client, folder):
+    write_article(folder, slug="tables", body=TABLE)
+    report = import_paths([folder])
+    assert report.created == ["tables"] and report.warnings == []
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "table", "section"]
+    stored = next(b["value"] for b in page.body.raw_data if b["type"] == "table")
+    assert stored["columns"] == [
+        {"type": "text", "heading": "Plan"},
+        {"type": "centred", "heading": "Seats"},
+        {"type": "right", "heading": "Price"},
+    ]
+    assert [row["values"] for row in stored["rows"]] == [
+        ["<p><b>Starter</b></p>", "<p>3</p>", "<p>$0</p>"],
+        [
+            '<p><a href="https://example.com/team">Team</a></p>',
+            "<p>10</p>",
+            "<p><code>$49</code></p>",
+        ],
+        ["<p>Scale</p>", "", "<p>call us</p>"],
+    ]
+    served = client.get("/posts/tables/").content.decode()
+    assert re.search(r'<th scope="col" class="table__cell--centred">Seats</th>', served)
+    assert '<td class="table__cell--right"><p><code>$49</code></p></td>' in served
+    assert '<a href="https://example.com/team">Team</a>' in served
+
+
+def test_fenced_code_becomes_a_code_block_with_its_language_and_exact_text(client, folder):
+    write_article(folder, slug="code", body=CODE)
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "code", "code", "section"]
+    fenced, indented = [value for kind, value in blocks_of(page) if kind == "code"]
+    assert fenced["language"] == "python"
+    assert fenced["code"] == (
+        "def score(lead):\n    if lead.replied:\n\n        return 10  # <script>alert(1)</script>"
+        "\n    return 0"
+    )
+    assert (indented["language"], indented["code"]) == ("", "$ manage.py import_articles posts/")
+    served = client.get("/posts/code/").content.decode()
+    assert '<code class="language-python">def score(lead):\n    if lead.replied:\n\n' in served
+    assert "# &lt;script&gt;alert(1)&lt;/script&gt;" in served
+    assert "<script>alert(1)" not in served
+
+
+def test_code_keeps_its_leading_indentation_when_the_page_is_validated(folder):
+    write_article(folder, slug="indent", body="```\n    indented first line\nsecond\n```")
+    import_paths([folder])  # publishing runs full_clean, which strips text fields by default
+    [(_, value)] = blocks_of(ArticlePage.objects.get())
+    assert value["code"] == "    indented first line\nsecond"
+    assert import_paths([folder]).unchanged == ["indent"]
+
+
+def test_footnotes_become_superscript_links_to_a_numbered_notes_block(client, folder):
+    write_article(folder, slug="notes", body=FOOTNOTES)
+    report = import_paths([folder])
+    assert report.created == ["notes"] and report.warnings == []
+    page = ArticlePage.objects.get()
+    assert [kind for kind, _ in blocks_of(page)] == ["section", "footnotes"]
+    assert section_html(page) == (
+        '<p>Double opt-in halves complaints<a href="#footnote-1"><sup>1</sup></a> and keeps '
+        'lists clean<a href="#footnote-2"><sup>2</sup></a>.</p><p>Again the first one<a '
+        'href="#footnote-1"><sup>1</sup></a>.</p>'
+    )
+    assert page.body[1].value.source == (
+        '<ol><li>Measured over <a href="https://example.com/study">six months</a>, <i>all</i> '
+        "senders.<br/>A second paragraph of the note.</li><li>Our own figures.</li></ol>"
+    )
+    assert page.summary == "Double opt-in halves complaints and keeps lists clean."
+    served = client.get("/posts/notes/").content.decode()
+    assert '<li id="footnote-1">Measured over' in served
+    assert '<li id="footnote-2">Our own figures.</li>' in served
+    assert '<h2 class="footnotes__heading" id="footnotes-heading">Notes</h2>' in served
+    assert "\u21a9" not in served  # Markdown's back-links are not imported
+    assert [heading.text for heading in page.table_of_contents] == []
+
+
+def test_tables_code_and_footnotes_survive_the_editor_and_a_second_import(admin_client, folder):
+    write_article(folder, slug="all", body=f"{TABLE}\n\n{CODE}\n\n{FOOTNOTES}")
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    table = next(b["value"] for b in page.body.raw_data if b["type"] == "table")
+    for features, html in [
+        (SECTION_FEATURES, section_html(page)),
+        (FOOTNOTE_FEATURES, page.body[-1].value.source),
+        *((CELL_FEATURES, cell) for row in table["rows"] for cell in row["values"] if cell),
+    ]:
+        converter = ContentstateConverter(features)
+        round_trip = converter.to_database_format(converter.from_database_format(html))
+        assert re.sub(r' data-block-key="[^"]*"', "", round_trip) == html
+    before = counts()
+    assert import_paths([folder]).unchanged == ["all"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("1. Install:\n\n        pip install leadsite\n\n2. Run it.", "a code block inside a list"),
+        ("- Install:\n\n    ```\n    pip install\n    leadsite\n    ```\n", "a code block inside"),
+        ("| A |\n|---|\n| 1 | 2 |", "more cells than the table has columns"),
+        ("> Read [the study](https://example.com/s).", "a quote holds plain text"),
+        ("> ![chart](/media/chart.png) says it all", "this one has an image"),
+        ("<table><tr><td colspan=2>merged</td></tr></table>", "merged cells"),
+        ("<table><tr><th>A</th></tr><tr><td>1</td><td>2</td></tr></table>", "same number"),
+        ("| A |\n|---|\n| ![x](/media/x.png) |", "an image inside a table cell"),
+        ("| [Link](https://e.com/) |\n|---|\n| 1 |", "a table heading holds plain text"),
+        ("- item\n\n    | A |\n    |---|\n    | 1 |", "a table inside a list item"),
+    ],
+)
+def test_content_the_body_cannot_hold_refuses_the_file_with_a_clear_error(folder, body, problem):
+    write_article(folder, "good.md", title="Good")
+    write_article(folder, "lossy.md", title="Lossy", body=body)
+    report = import_paths([folder])
+    assert report.created == ["good"]
+    [(path, message)] = report.failed
+    assert path == str(folder / "lossy.md")
+    assert problem in message
+    assert not ArticlePage.objects.filter(slug="lossy").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "warning"),
+    [
+        ("> Ask for **less**.", "quote 'Ask for less.': bold not kept"),
+        ("> One.\n>\n> Two.", "paragraph breaks not kept"),
+        ('Hi <iframe src="https://e.com/"></iframe> <span>there</span>', "<iframe>, <span>"),
+        ("[Click](javascript:alert(1))", "link 'Click' kept as text"),
+        ("- item\n\n    > quoted in a list", "a nested quote inside a list item"),
+    ],
+)
+def test_formatting_the_body_cannot_hold_is_a_warning_on_the_files_line(folder, body, warning):
+    write_article(folder, "lossy.md", title="Lossy", body=body)
+    output = run_command(folder)
+    assert "[1/1] created lossy with 1 warning (listed below)" in output
+    assert re.search(
+        rf"Warning: {re.escape(str(folder / 'lossy.md'))}: .*{re.escape(warning)}", output
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "front", "slug"),
+    [
+        ("lead-gen-basics.md", {}, "lead-gen-basics"),
+        ("Lead Gen Basics.markdown", {}, "lead-gen-basics"),
+        ("2025-03-27-lead-gen-basics.md", {}, "lead-gen-basics"),
+        ("lead-gen-basics/index.md", {}, "lead-gen-basics"),
+        ("lead-gen-basics/_index.md", {}, "lead-gen-basics"),
+        ("000_0e44218002e33299.txt", {}, "whats-lead-gen"),  # an export's number and hash
+        ("0042.md", {}, "whats-lead-gen"),
+        ("lead-gen-basics.md", {"slug": "chosen"}, "chosen"),
+        ("lead-gen-basics.md", {"permalink": "/posts/from-permalink/"}, "from-permalink"),
+        ("lead-gen-basics.md", {"image": "/media/what-s-lead-gen.webp"}, "what-s-lead-gen"),
+    ],
+)
+def test_file_name_is_a_slug_candidate_before_the_title(tmp_path, name, front, slug):
+    path = write_article(tmp_path, name, title="What\u2019s Lead Gen?", **front)
+    assert parse_article(path).slug == slug
+
+
+def test_hostile_text_in_code_tables_and_footnotes_is_stored_and_served_inert(client, folder):
+    write_article(
+        folder,
+        slug="hostile",
+        body=(
+            "```js\nend</code></pre><script>alert(2)</script>\x00\x01\n```"
+            "\n\n| <span onclick=alert(3)>h</span> | b |\n|---|---|\n| [x](javascript:alert(4)) | "
+            "\x00 |\n\nNote[^<b>]\n\n[^<b>]: <script>alert(5)</script>fine"
+        ),
+    )
+    report = import_paths([folder])
+    assert report.created == ["hostile"]
+    served = client.get("/posts/hostile/").content.decode()
+    for needle in ("<script>alert", "onclick", "javascript:", "\x00"):
+        assert needle not in served
+    assert not re.search(r"<[^>]*\son\w+=", served)  # no event handler attribute anywhere
+    assert "end&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in served
+
+
+def test_raw_html_borrowing_the_footnotes_class_keeps_its_text(folder):
+    write_article(
+        folder, slug="spoof", body='<div class="footnote">Kept words.<ol><li>x</li></ol></div>'
+    )
+    import_paths([folder])
+    page = ArticlePage.objects.get()
+    assert [b.block_type for b in page.body] == ["section"]
+    assert section_html(page) == "<p>Kept words.</p><ol><li>x</li></ol>"

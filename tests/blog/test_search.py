@@ -106,7 +106,7 @@ def test_search_page_is_not_indexed_by_crawlers(client, site_tree):
 
 
 def test_imported_articles_are_searchable_by_body_and_topic(client, site_tree, tmp_path):
-    (tmp_path / "a.md").write_text(
+    (tmp_path / "lead-magnets.md").write_text(
         '---\ntitle: "Lead magnets"\ndate: 2026-02-03\ntags: [webinar funnels]\n---\n\n'
         "Intro.\n\n## Checklist\n\nThe *zeppelin* approach works.\n",
         encoding="utf-8",
