@@ -18,7 +18,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 
-# Set by Wagtail on its simulated request only, never by anything a visitor can send.
+# What a preview response changes in the public policy.
 PREVIEW_DIRECTIVES = {"frame-ancestors": ["'self'"]}
 
 
@@ -28,5 +28,6 @@ class SiteCSPMiddleware(CSPMiddleware):
         if not report_only and request.path_info.startswith(settings.CSP_ADMIN_PREFIX):
             parts.replace = {**settings.CSP_ADMIN_DIRECTIVES, **(parts.replace or {})}
         elif not report_only and getattr(request, "is_preview", False):
+            # Set by Wagtail on its simulated request only, never from anything sent.
             parts.replace = {**PREVIEW_DIRECTIVES, **(parts.replace or {})}
         return parts
