@@ -17,7 +17,6 @@ framed by the site itself: with `frame-ancestors 'none'` the panel stays blank.
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 
-
 # What a preview response changes in the public policy.
 PREVIEW_DIRECTIVES = {"frame-ancestors": ["'self'"]}
 
