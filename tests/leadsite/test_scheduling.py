@@ -198,3 +198,36 @@ def test_publish_due_publishes_and_expires_what_is_due_and_nothing_else(article_
     scheduling.publish_due()
     assert set(ArticlePage.objects.live().values_list("title", flat=True)) == {"Due"}
     assert ArticlePage.objects.get(pk=expired.pk).expired
+
+
+@pytest.mark.django_db
+def test_publish_due_leaves_the_round_to_a_worker_already_publishing(article_index):
+    """Several workers (one per server): one publishes at a time, the others skip the round."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite serves one server")
+    import psycopg
+
+    soon = timezone.now() + datetime.timedelta(seconds=1)
+    page = make_article(article_index, "Due", live=False)
+    page.go_live_at = soon
+    page.save_revision().publish()
+    wait_until(lambda: timezone.now() > soon, timeout=10, message="the clock stopped")
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        autocommit=True,
+    )
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [scheduling.LOCK_KEY])
+        scheduling.publish_due()
+        assert not ArticlePage.objects.live().filter(pk=page.pk).exists()
+        other.execute("SELECT pg_advisory_unlock(%s)", [scheduling.LOCK_KEY])
+        scheduling.publish_due()
+        assert ArticlePage.objects.live().filter(pk=page.pk).exists()
+    finally:
+        other.close()
