@@ -2,8 +2,7 @@
 
 import re
 import unicodedata
-
-from django.urls import reverse
+from urllib.parse import quote
 
 
 class UnicodeSlugConverter:
@@ -27,6 +26,8 @@ class UnicodeSlugConverter:
         return value
 
 
-def tag_url(slug: str) -> str:
-    """The path of a topic's archive, percent-encoded (`/tags/fran%C3%A7ais/`)."""
-    return reverse("tag_archive", args=[slug])
+def tag_url(slug: str, *, feed: bool = False) -> str:
+    """The path of a topic's archive (or its RSS feed), percent-encoded
+    (`/tags/fran%C3%A7ais/`). Built, not reversed: a topic whose name has no letter at all
+    has an empty slug, and its link must not turn the article that shows it into a 500."""
+    return f"/tags/{quote(slug, safe='')}/" + ("feed/" if feed else "")

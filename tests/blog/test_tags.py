@@ -124,3 +124,9 @@ def test_unknown_or_malformed_unicode_topic_is_404(client, site_tree):
         "/tags/%00/feed/",  # NUL, which PostgreSQL refuses in a query
     ):
         assert client.get(path).status_code == 404, path
+
+
+def test_topic_without_letters_does_not_break_the_article_that_shows_it(client, article_index):
+    article = make_article(article_index, "Shouting", tags=["!!!", "🚀"])  # empty slugs
+    assert client.get(article.url).status_code == 200
+    assert client.get("/tags/").status_code == 200
