@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
 from .models import ArticlePage
+from .urls import tag_url
 from .views import get_tag_or_404
 
 FEED_LENGTH = 20
@@ -47,7 +48,7 @@ class TagFeed(LatestArticlesFeed):
         return f"LeadSite: articles on {tag.name}"
 
     def link(self, tag):
-        return f"/tags/{tag.slug}/"
+        return tag_url(tag.slug)
 
     def description(self, tag):
         return f"New articles on {tag.name}."

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from .models import tags_in_use
+from .urls import tag_url
 
 
 class TagSitemap(Sitemap):
@@ -10,4 +11,4 @@ class TagSitemap(Sitemap):
         return list(tags_in_use())
 
     def location(self, tag):
-        return f"/tags/{tag.slug}/"
+        return tag_url(tag.slug)

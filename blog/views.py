@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .models import ArticlePage, paginate, tags_in_use
+from .urls import tag_url
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 12
@@ -56,7 +57,7 @@ def tag_archive(request, slug):
         {
             "tag": tag,
             "articles": articles,
-            "crumbs": [("Home", "/"), ("Topics", "/tags/"), (tag.name, f"/tags/{tag.slug}/")],
+            "crumbs": [("Home", "/"), ("Topics", "/tags/"), (tag.name, tag_url(tag.slug))],
         },
     )
 

@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.encoding import iri_to_uri
 
 logger = logging.getLogger(__name__)
 
@@ -275,7 +276,9 @@ def _purge_now(urls) -> None:
         from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
         batch = PurgeBatch()
-        batch.add_urls(urls if urls is not None else public_urls())
+        # Percent-encoded, as browsers send them and nginx keys them: a page or topic slug
+        # with non-ASCII letters (`français`) would otherwise fail the whole batch.
+        batch.add_urls([iri_to_uri(url) for url in (urls if urls is not None else public_urls())])
         batch.purge()
 
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
@@ -9,6 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog import views as blog_views
 from blog.feeds import LatestArticlesFeed, TagFeed
 from blog.sitemaps import TagSitemap
+from blog.urls import UnicodeSlugConverter
+
+# Topic slugs keep letters beyond ASCII (`français`), as taggit makes them.
+register_converter(UnicodeSlugConverter, "unicode_slug")
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,8 +20,8 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("search/", blog_views.search, name="search"),
     path("tags/", blog_views.tag_index, name="tag_index"),
-    path("tags/<slug:slug>/", blog_views.tag_archive, name="tag_archive"),
-    path("tags/<slug:slug>/feed/", TagFeed(), name="tag_feed"),
+    path("tags/<unicode_slug:slug>/", blog_views.tag_archive, name="tag_archive"),
+    path("tags/<unicode_slug:slug>/feed/", TagFeed(), name="tag_feed"),
     path("feed/", LatestArticlesFeed(), name="feed"),
     path(
         "sitemap.xml",

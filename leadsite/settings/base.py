@@ -254,6 +254,9 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# Go-live and expiry times: every `db_worker` (and `runserver`) runs Wagtail's
+# publish_scheduled this often, in seconds; 0 turns it off there (leadsite/scheduling.py).
+SCHEDULED_PUBLISHING_SECONDS = float(env("SCHEDULED_PUBLISHING_SECONDS", "30"))
 
 # Security defaults that hold in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,6 +1,7 @@
 """Topic pages: /tags/ with counts, /tags/<slug>/ archives, 404 for unknown topics."""
 
 import datetime
+import re
 
 import pytest
 
@@ -53,3 +54,79 @@ def test_tag_archive_is_paginated_and_tolerates_junk(client, article_index):
 def test_unknown_tag_is_404(client, site_tree):
     assert client.get("/tags/no-such-topic/").status_code == 404
     assert client.get("/tags/no-such-topic/feed/").status_code == 404
+
+
+# Topics and slugs with letters beyond ASCII: taggit and Wagtail keep them in the slug
+# (`français`), so every URL built from one must resolve, and be sent percent-encoded.
+
+FRENCH = "/tags/fran%C3%A7ais/"  # what a browser sends for /tags/français/
+
+
+def hrefs(html):
+    return re.findall(r'href="([^"]+)"', html)
+
+
+def test_topic_with_non_ascii_letters_links_to_an_archive_that_answers(client, article_index):
+    make_article(article_index, "Écrire en français", tags=["Français"])
+    index_html = client.get("/tags/").content.decode()
+    assert FRENCH in hrefs(index_html)
+    response = client.get(FRENCH)
+    assert response.status_code == 200
+    assert "Écrire en français" in response.content.decode()
+
+
+def test_topic_with_non_ascii_letters_has_a_feed(client, article_index):
+    make_article(article_index, "Écrire en français", tags=["Français"])
+    archive = client.get(FRENCH).content.decode()
+    feed_url = FRENCH + "feed/"
+    assert feed_url in hrefs(archive)
+    feed = client.get(feed_url)
+    assert feed.status_code == 200
+    assert "Écrire en français" in feed.content.decode()
+    assert f"<link>http://testserver{FRENCH}</link>" in feed.content.decode()
+
+
+def test_article_links_to_its_non_ascii_topics(client, article_index):
+    article = make_article(article_index, "Tagged", tags=["Español", "日本語"])
+    links = hrefs(client.get(article.url).content.decode())
+    for slug in ("espa%C3%B1ol", "%E6%97%A5%E6%9C%AC%E8%AA%9E"):
+        assert f"/tags/{slug}/" in links
+        assert client.get(f"/tags/{slug}/").status_code == 200
+
+
+def test_sitemap_lists_non_ascii_topics_and_pages_as_urls_that_answer(client, article_index):
+    make_article(article_index, "Crème", slug="crème-brûlée", tags=["Français"])
+    xml = client.get("/sitemap.xml").content.decode()
+    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert all(location.isascii() for location in locations), locations
+    paths = [location.removeprefix("http://testserver") for location in locations]
+    assert FRENCH in paths
+    assert "/posts/cr%C3%A8me-br%C3%BBl%C3%A9e/" in paths
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+
+def test_topic_url_in_another_unicode_normal_form_finds_the_topic(client, article_index):
+    make_article(article_index, "Écrire", tags=["Français"])
+    decomposed = "/tags/franc%CC%A7ais/"  # c + combining cedilla (NFD), as some systems type
+    response = client.get(decomposed)
+    assert response.status_code == 200
+    canonical = f'<link rel="canonical" href="http://testserver{FRENCH}">'
+    assert canonical in response.content.decode()
+
+
+def test_unknown_or_malformed_unicode_topic_is_404(client, site_tree):
+    for path in (
+        "/tags/inconnu-%C3%A9/",
+        "/tags/%E2%80%AE/",  # a right-to-left override
+        "/tags/%F0%9F%98%80/feed/",
+        "/tags/%FF%FE/",  # not UTF-8
+        "/tags/%00/feed/",  # NUL, which PostgreSQL refuses in a query
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_topic_without_letters_does_not_break_the_article_that_shows_it(client, article_index):
+    article = make_article(article_index, "Shouting", tags=["!!!", "🚀"])  # empty slugs
+    assert client.get(article.url).status_code == 200
+    assert client.get("/tags/").status_code == 200

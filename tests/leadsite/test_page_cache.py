@@ -371,3 +371,18 @@ def test_front_cache_outage_does_not_stop_an_editor_publishing(article, commits)
     ):
         republish(article, commits, title="Published anyway")
     assert "Published anyway" in get(article.url).content.decode()
+
+
+def test_front_cache_purges_name_non_ascii_pages_and_topics_percent_encoded(article_index, commits):
+    """nginx keys on the request URI as browsers send it: percent-encoded UTF-8."""
+    with (
+        http_receiver() as receiver,
+        override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)),
+        commits(),
+    ):
+        make_article(article_index, "Crème", slug="crème-brûlée", tags=["Français"])
+    assert {
+        "/posts/cr%C3%A8me-br%C3%BBl%C3%A9e/",
+        "/tags/fran%C3%A7ais/",
+        "/tags/fran%C3%A7ais/feed/",
+    } <= purged_paths(receiver)

@@ -5,7 +5,8 @@ django-tasks-db never runs a task again once a worker has claimed it: if that wo
 mid-task (SIGKILL, out of memory, a reboot), the task row stays "running" and its emails would
 never go out. The `Delivery` rows are the source of truth, so every worker also sweeps them,
 every few seconds up to once a minute, and sends those overdue by LEAD_DELIVERY_STUCK_SECONDS
-(`leads.tasks.redrive_overdue`). The sweep runs in a thread of its own, beside the task loop.
+(`leads.tasks.redrive_overdue`). The sweep runs in a thread of its own, beside the task loop,
+and so does scheduled publishing (go-live and expiry times, `leadsite.scheduling`).
 
 This command shadows django-tasks-db's own of the same name (`leads` comes before
 `django_tasks_db` in INSTALLED_APPS, as staticfiles' `runserver` shadows Django's); it takes
@@ -22,6 +23,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from leads.tasks import redrive_overdue
+from leadsite import scheduling
 
 logger = logging.getLogger("leads.tasks")
 
@@ -59,7 +61,9 @@ class Command(db_worker.Command):
             return super().handle(*args, **options)
         if options["batch"]:  # one pass over everything that is waiting, then exit
             sweep_once()
+            scheduling.publish_due()
             return super().handle(*args, **options)
+        publishing = scheduling.start()
         stopped = threading.Event()
         sweeper = threading.Thread(
             target=sweep_forever, args=(stopped,), name="delivery-sweep", daemon=True
@@ -69,3 +73,4 @@ class Command(db_worker.Command):
             return super().handle(*args, **options)
         finally:
             stopped.set()
+            publishing.set()
