@@ -19,6 +19,7 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from . import memo
+from .webhook_target import validate_webhook_url
 
 
 class CTAKind(models.TextChoices):
@@ -803,8 +804,10 @@ class LeadSettings(BaseGenericSetting):
     webhook_url = models.URLField(
         "CRM webhook URL",
         blank=True,
+        validators=[validate_webhook_url],
         help_text="Each accepted lead is POSTed here as JSON, e.g. "
-        "'https://crm.example.com/hooks/leadsite'. Leave blank to send none.",
+        "'https://crm.example.com/hooks/leadsite'. https only, to a public internet address; "
+        "redirects are not followed. Leave blank to send none.",
     )
     webhook_secret = models.CharField(
         "webhook secret",

@@ -459,7 +459,10 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def describe_error(error: BaseException) -> str:
-    """The kind of failure, without the message: SMTP replies may quote addresses."""
+    """The kind of failure, without the message: SMTP replies may quote addresses. Errors
+    that carry a `plain_description` (the CRM webhook's) are recorded as that sentence."""
+    if plain := getattr(error, "plain_description", ""):
+        return plain
     status = getattr(error, "smtp_code", None) or getattr(error, "code", None)
     name = type(error).__name__
     return f"{name} ({status})" if isinstance(status, int) else name
