@@ -205,8 +205,15 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     def is_past(self) -> bool:
         return bool(self.event_starts_at and self.event_starts_at <= timezone.now())
 
+    def seat_holders(self):
+        """The people registered for this webinar: one seat each, however often they sent
+        the form. Quarantined registrations hold none, nor do erased people's."""
+        return Contact.objects.filter(
+            pk__in=self.submissions.live().exclude(status=Status.SPAM).values("contact")
+        )
+
     def seats_taken(self) -> int:
-        return self.submissions.exclude(status=Status.SPAM).count()
+        return self.seat_holders().count()
 
     def is_full(self) -> bool:
         return self.kind == CTAKind.WEBINAR and self.seats_taken() >= (self.seat_limit or 0)

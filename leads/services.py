@@ -138,7 +138,7 @@ def submission_capture(
     try:
         with transaction.atomic():
             if not spam_reasons and cta.kind == CTAKind.WEBINAR:
-                reserve_seat(cta)
+                reserve_seat(cta, email=answers["email"])
             if not spam_reasons:
                 submission.contact = contact_upsert(answers)
             rows.insert([submission])
@@ -177,12 +177,19 @@ def consent_text_record(cta: CallToAction) -> None:
     ConsentText.objects.get_or_create(version=cta.consent_version, defaults={"text": cta.consent})
 
 
-def reserve_seat(cta: CallToAction) -> None:
+def reserve_seat(cta: CallToAction, *, email: str = "") -> None:
     """Refuse the registration if the webinar is full or over; the CTA row lock serialises
-    concurrent registrations so the limit holds."""
+    concurrent registrations so the limit holds. Seats are people: someone registered already
+    keeps their seat when they send the form again, full or not."""
     locked = CallToAction.objects.select_for_update().get(pk=cta.pk)
-    if locked.is_past or locked.is_full():
+    if locked.is_past:
         raise WebinarFull
+    if locked.is_full() and not holds_seat(locked, email):
+        raise WebinarFull
+
+
+def holds_seat(cta: CallToAction, email: str) -> bool:
+    return cta.seat_holders().filter(email=normalise_email(email)).exists()
 
 
 def contact_upsert(answers: dict) -> Contact:
@@ -525,7 +532,7 @@ def scored_submissions():
     return (
         Submission.objects.live()
         .exclude(status=Status.SPAM)
-        .only("contact", "cta_kind", "answers", "received_at", "status", "erased_at")
+        .only("contact", "cta", "cta_kind", "answers", "received_at", "status", "erased_at")
     )
 
 

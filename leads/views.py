@@ -27,7 +27,13 @@ from .attribution import Attribution
 from .forms import form_for
 from .models import CallToAction, Contact, CTAKind, Submission, Subscription
 from .origin import origin_refused
-from .spam import impression_rate_limited, rate_limited, spam_reasons
+from .spam import (
+    IMPRESSION_WINDOW_SECONDS,
+    impression_rate_limited,
+    rate_limited,
+    retry_after_seconds,
+    spam_reasons,
+)
 from .tokens import (
     OPT_IN_MAX_AGE,
     download_max_age,
@@ -119,7 +125,9 @@ def submit(request, cta_id):
             "We have received many requests from you in a short time. Please try again in an "
             "hour; your answers are still here.",
         )
-        return cta_response(request, cta, form=form, status=429)
+        response = cta_response(request, cta, form=form, status=429)
+        response["Retry-After"] = str(retry_after_seconds())
+        return response
     try:
         page = page_for_submission(token.page_id)
         result = services.submission_capture(
@@ -205,7 +213,9 @@ def seen(request, cta_id):
     if token.page_id is None:  # the CTA's own page or a preview: not an article impression
         return beacon_response(204)
     if impression_rate_limited(ip=client_ip(request)):
-        return beacon_response(429)
+        response = beacon_response(429)
+        response["Retry-After"] = str(IMPRESSION_WINDOW_SECONDS)
+        return response
     services.impression_record(cta_id=cta_id, page_id=token.page_id, day=timezone.localdate())
     return beacon_response(204)
 

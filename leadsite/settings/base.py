@@ -332,6 +332,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines would carry usernames and addresses
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every sign-in
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# Axes' own 429 and message, plus Retry-After: the cool-off (leadsite/lockout.py).
+AXES_LOCKOUT_CALLABLE = "leadsite.lockout.lockout_response"
 
 # The page cache (leadsite/page_cache.py): anonymous public pages kept this long in the app
 # cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
