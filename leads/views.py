@@ -23,7 +23,7 @@ from leadsite.client_ip import client_ip
 from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
 
 from . import services
-from .attribution import Attribution
+from .attribution import Attribution, with_posted_from
 from .forms import form_for
 from .models import CallToAction, Contact, CTAKind, Submission, Subscription
 from .origin import origin_refused
@@ -62,6 +62,10 @@ def cta_response(request, cta, *, form=None, status=200, message=""):
     """The CTA again, with errors: a fragment for leads.js, or a page of its own."""
     context = {"cta": cta, "form": form, "message": message, "page": None}
     template = "leads/cta_fragment.html" if is_fetch(request) else "leads/cta_page.html"
+    if form is not None and form.is_bound and not is_fetch(request):
+        # Without JavaScript this is a page of its own: a way back to the article.
+        token = read_form_token(str(form.data.get("token", "")), cta.pk)
+        context["back"] = back_link(request, token.page_id if token.valid else None)
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -98,7 +102,7 @@ def submit(request, cta_id):
             request, cta, status=413, message="That was more than this form can take."
         )
     try:
-        data = request.POST
+        data = with_posted_from(request, request.POST)
     except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
         return cta_response(
             request, cta, status=400, message="The form arrived damaged. Please send it again."
@@ -140,6 +144,7 @@ def submit(request, cta_id):
                 request,
                 first_landing=form.cleaned_data["first_landing"],
                 first_referrer=form.cleaned_data["first_referrer"],
+                posted_from=form.cleaned_data["posted_from"],
             ),
             nonce=token.nonce,
             spam_reasons=spam_reasons(
@@ -232,7 +237,7 @@ def full_message(cta) -> str:
     return "Sorry, this webinar is full: every seat has been taken."
 
 
-def thanks_response(request, submission, template):
+def thanks_response(request, submission, template, *, back=None):
     cta = submission.cta
     download = None
     if (
@@ -251,11 +256,19 @@ def thanks_response(request, submission, template):
         "download": download,
         "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
         "page": None,
+        "back": back,
     }
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def back_link(request, page_id: int | None) -> dict | None:
+    """The title and URL of the live, public page a form was sent from, to link back to."""
+    page = Page.objects.live().public().filter(pk=page_id).first() if page_id else None
+    url = page.get_url(request) if page else None
+    return {"title": page.title, "url": url} if url else None
 
 
 def object_from_link(purpose, token, queryset, *, max_age):
@@ -274,7 +287,8 @@ def submission_from_link(purpose, token):
 @never_cache
 def thanks(request, token):
     submission = submission_from_link("thanks", token)
-    return thanks_response(request, submission, "leads/thanks_page.html")
+    back = back_link(request, submission.page_id)
+    return thanks_response(request, submission, "leads/thanks_page.html", back=back)
 
 
 @never_cache
