@@ -3,6 +3,7 @@ repeats within a day add no score (and so no hot-lead alert); a client told to s
 (429) is told for how long (Retry-After)."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import override_settings
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads.models import Contact, Delivery, DeliveryKind, Status, Submission
-from leads.scoring import explain
+from leads.scoring import REPEAT_WINDOW, compute, explain
 from tests.factories import lead_form_data, make_article, make_cta
 from tests.leads.test_impressions import SAME_SITE, token_for
 
@@ -76,6 +77,47 @@ def test_four_downloads_in_a_second_score_once_and_alert_no_one(post_lead):
     assert contact.score == 25
     assert contact.hot_notified_at is None
     assert not Delivery.objects.filter(kind=DeliveryKind.HOT_LEAD).exists()
+
+
+def engagements_score(*engagements) -> str:
+    """The explanation of a contact with these (cta id, seconds after the first) downloads."""
+    start = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    submissions = [
+        SimpleNamespace(
+            cta_id=cta_id,
+            cta_kind="download",
+            answers={},
+            received_at=start + datetime.timedelta(seconds=seconds),
+            status=Status.NEW,
+            erased_at=None,
+        )
+        for cta_id, seconds in engagements
+    ]
+    rules = [
+        SimpleNamespace(
+            signal="cta_kind", field="", value="download", points=15, label="download", decays=False
+        ),
+        SimpleNamespace(
+            signal="repeat", field="", value="", points=5, label="repeat", decays=False
+        ),
+    ]
+    return str(
+        compute(
+            domain="",
+            submissions=submissions,
+            rules=rules,
+            half_life_days=30,
+            free_domains=(),
+            now=start,
+        )
+    )
+
+
+def test_repeats_of_one_cta_count_once_per_window_and_other_ctas_count_apart():
+    window = int(REPEAT_WINDOW.total_seconds())
+    assert engagements_score((1, 0), (1, 0), (1, 1), (1, window - 1)) == "download +15"
+    assert engagements_score((1, 0), (2, 0)) == "download \u00d72 +30, repeat +5"
+    assert engagements_score((1, 0), (1, window)) == "download \u00d72 +30, repeat +5"
 
 
 def test_same_download_a_day_later_counts_again(post_lead):
