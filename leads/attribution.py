@@ -44,11 +44,13 @@ class Attribution:
     last: Touch
 
     @classmethod
-    def from_request(cls, request, *, first_landing: str = "", first_referrer: str = ""):
-        """Last touch: the page that posted the form. First: what leads.js kept, if anything."""
-        posted_from = request.headers.get("Referer", "")
-        if posted_from and not same_origin(posted_from, request):
-            posted_from = ""
+    def from_request(
+        cls, request, *, first_landing: str = "", first_referrer: str = "", posted_from: str = ""
+    ):
+        """Last touch: the page that posted the form (as the form carried it back from an
+        error page, else the Referer). First: what leads.js kept, if anything."""
+        candidates = (posted_from, request.headers.get("Referer", ""))
+        posted_from = next((url for url in candidates if url and same_origin(url, request)), "")
         last = Touch.from_urls(posted_from, "")
         if first_landing and same_origin(first_landing, request):
             first = Touch.from_urls(first_landing, first_referrer)
@@ -68,6 +70,22 @@ class Attribution:
             "landing_page": self.last.landing_page,
             "first_touch": self.first.as_dict(),
         }
+
+
+def with_posted_from(request, data):
+    """The posted form data, with `posted_from` set to the page that posted it (the Referer,
+    if it is on this site) unless the form already carries one: a form that comes back with an
+    error then keeps it for the resend. Without JavaScript the error page's address is the
+    submit URL, and a resend's Referer would make that the landing page, UTM lost."""
+    kept = data.get("posted_from", "")
+    if kept and same_origin(kept, request):
+        return data
+    referer = request.headers.get("Referer", "")
+    if not referer or not same_origin(referer, request):
+        return data
+    data = data.copy()
+    data["posted_from"] = referer
+    return data
 
 
 def same_origin(url: str, request) -> bool:

@@ -106,6 +106,11 @@ class LeadForm(forms.Form):
     # size limit (LEAD_MAX_BODY_BYTES) bounds it.
     first_landing = forms.CharField(widget=forms.HiddenInput, required=False)
     first_referrer = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The page the form was first sent from (an article, with its UTM parameters). Empty in the
+    # rendered page; the submit view fills it in when a form comes back with an error, so that
+    # the corrected resend, posted from /leads/cta/<id>/submit/, keeps the visit's attribution
+    # without JavaScript (attribution.with_posted_from). Clipped like the two above.
+    posted_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
     answer_fields: tuple[str, ...] = ()
     asks_consent = False
@@ -145,6 +150,7 @@ class LeadForm(forms.Form):
             )
         cleaned["first_landing"] = clip_url(cleaned.get("first_landing", ""))
         cleaned["first_referrer"] = clip_url(cleaned.get("first_referrer", ""))
+        cleaned["posted_from"] = clip_url(cleaned.get("posted_from", ""))
         return cleaned
 
     @property

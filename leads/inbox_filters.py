@@ -13,6 +13,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from blog.models import ArticlePage, ArticlePageTag
 
+from .ids import IdModelChoiceField
 from .models import OPEN_STATUSES, CallToAction, CTAKind, Status, Submission
 from .staff import lead_workers, user_label
 
@@ -82,6 +83,13 @@ def tag_choices() -> list[tuple[str, str]]:
     return [(tag.slug, tag.name) for tag in tags]
 
 
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model chosen by id in the query string: an impossible id is an invalid choice (the
+    filter shows its error), never a query (leads/ids.py)."""
+
+    field_class = IdModelChoiceField
+
+
 class InboxFilterSet(WagtailFilterSet):
     status = StatusViewFilter(
         label="Status",
@@ -92,12 +100,12 @@ class InboxFilterSet(WagtailFilterSet):
     cta_kind = django_filters.ChoiceFilter(
         label="CTA kind", choices=CTAKind.choices, empty_label="All", widget=forms.RadioSelect
     )
-    cta = django_filters.ModelChoiceFilter(
+    cta = IdChoiceFilter(
         label="Call to action",
         queryset=CallToAction.objects.order_by("title"),
         empty_label="All",
     )
-    article = django_filters.ModelChoiceFilter(
+    article = IdChoiceFilter(
         label="Article",
         queryset=ArticlePage.objects.order_by("title").only("pk", "title"),
         empty_label="All",

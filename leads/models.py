@@ -23,6 +23,7 @@ from . import memo
 from .identity import normalise_email
 from .staff import lead_worker_choices
 from .validators import validate_one_line
+from .webhook_target import validate_webhook_url
 
 
 class CTAKind(models.TextChoices):
@@ -214,8 +215,15 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     def is_past(self) -> bool:
         return bool(self.event_starts_at and self.event_starts_at <= timezone.now())
 
+    def seat_holders(self):
+        """The people registered for this webinar: one seat each, however often they sent
+        the form. Quarantined registrations hold none, nor do erased people's."""
+        return Contact.objects.filter(
+            pk__in=self.submissions.live().exclude(status=Status.SPAM).values("contact")
+        )
+
     def seats_taken(self) -> int:
-        return self.submissions.exclude(status=Status.SPAM).count()
+        return self.seat_holders().count()
 
     def is_full(self) -> bool:
         return self.kind == CTAKind.WEBINAR and self.seats_taken() >= (self.seat_limit or 0)
@@ -829,8 +837,10 @@ class LeadSettings(BaseGenericSetting):
     webhook_url = models.URLField(
         "CRM webhook URL",
         blank=True,
+        validators=[validate_webhook_url],
         help_text="Each accepted lead is POSTed here as JSON, e.g. "
-        "'https://crm.example.com/hooks/leadsite'. Leave blank to send none.",
+        "'https://crm.example.com/hooks/leadsite'. https only, to a public internet address; "
+        "redirects are not followed. Leave blank to send none.",
     )
     webhook_secret = models.CharField(
         "webhook secret",

@@ -7,6 +7,9 @@ How each kind of rule counts (also shown to sales next to the rules in the admin
 
 - **CTA kind**: once per live, non-spam submission of that kind (two downloads, twice).
 - **Repeat engagement**: once per submission after the contact's first.
+- A CTA answered again by the same contact within REPEAT_WINDOW (a day) of the last time it
+  counted is not a new engagement: four downloads in one second, or a form sent twice, count
+  once for both rules above (and so cannot push a contact over the hot-lead threshold).
 - **Email domain**: once. "free" if the domain is in Settings > Scoring settings or is a
   subdomain of one (``eu.gmail.com``); any other domain is "business".
 - **Answer**: once per answer field, from the latest submission that answered it: plans
@@ -33,6 +36,8 @@ from typing import Protocol
 
 from .models import ScoringSignal, Status
 
+# The same CTA answered again within this time counts once (see the module docstring).
+REPEAT_WINDOW = datetime.timedelta(hours=24)
 MINUS = "\u2212"  # the real minus sign, for display
 TIMES = "\u00d7"
 DECAY_LABEL = "decay"
@@ -50,6 +55,7 @@ class Rule(Protocol):
 class Engagement(Protocol):
     """What scoring reads of a submission."""
 
+    cta_id: int | None  # None: the CTA was deleted; then each submission counts
     cta_kind: str
     answers: Mapping
     received_at: datetime.datetime
@@ -134,12 +140,20 @@ def compute(
             total += rule.points
 
     latest_answers: dict[str, tuple[str, datetime.datetime]] = {}
-    for position, submission in enumerate(engagements):
-        if rule := by_kind.get(submission.cta_kind):
-            count(rule, submission.received_at)
-        if position:
-            for rule in repeats:
+    position = 0
+    counted_at: dict[int, datetime.datetime] = {}  # CTA id -> when it last counted
+    for submission in engagements:
+        cta_id = getattr(submission, "cta_id", None)
+        last = counted_at.get(cta_id)
+        if last is None or submission.received_at - last >= REPEAT_WINDOW:
+            if cta_id is not None:
+                counted_at[cta_id] = submission.received_at
+            if rule := by_kind.get(submission.cta_kind):
                 count(rule, submission.received_at)
+            if position:
+                for rule in repeats:
+                    count(rule, submission.received_at)
+            position += 1
         for name, value in (submission.answers or {}).items():
             if value not in (None, "", [], {}):
                 # Later submissions overwrite earlier ones: the latest answer counts.

@@ -147,7 +147,7 @@ def submission_capture(
     try:
         with transaction.atomic():
             if not spam_reasons and cta.kind == CTAKind.WEBINAR:
-                reserve_seat(cta)
+                reserve_seat(cta, email=answers["email"])
             if not spam_reasons:
                 submission.contact = contact_upsert(answers)
             rows.insert([submission])
@@ -186,12 +186,19 @@ def consent_text_record(cta: CallToAction) -> None:
     ConsentText.objects.get_or_create(version=cta.consent_version, defaults={"text": cta.consent})
 
 
-def reserve_seat(cta: CallToAction) -> None:
+def reserve_seat(cta: CallToAction, *, email: str = "") -> None:
     """Refuse the registration if the webinar is full or over; the CTA row lock serialises
-    concurrent registrations so the limit holds."""
+    concurrent registrations so the limit holds. Seats are people: someone registered already
+    keeps their seat when they send the form again, full or not."""
     locked = CallToAction.objects.select_for_update().get(pk=cta.pk)
-    if locked.is_past or locked.is_full():
+    if locked.is_past:
         raise WebinarFull
+    if locked.is_full() and not holds_seat(locked, email):
+        raise WebinarFull
+
+
+def holds_seat(cta: CallToAction, email: str) -> bool:
+    return cta.seat_holders().filter(email=normalise_email(email)).exists()
 
 
 def contact_upsert(answers: dict) -> Contact:
@@ -543,7 +550,10 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 
 def describe_error(error: BaseException) -> str:
-    """The kind of failure, without the message: SMTP replies may quote addresses."""
+    """The kind of failure, without the message: SMTP replies may quote addresses. Errors
+    that carry a `plain_description` (the CRM webhook's) are recorded as that sentence."""
+    if plain := getattr(error, "plain_description", ""):
+        return plain
     status = getattr(error, "smtp_code", None) or getattr(error, "code", None)
     name = type(error).__name__
     return f"{name} ({status})" if isinstance(status, int) else name
@@ -606,7 +616,7 @@ def scored_submissions():
     return (
         Submission.objects.live()
         .exclude(status=Status.SPAM)
-        .only("contact", "cta_kind", "answers", "received_at", "status", "erased_at")
+        .only("contact", "cta", "cta_kind", "answers", "received_at", "status", "erased_at")
     )
 
 

@@ -123,6 +123,14 @@ def rate_limited(*, ip: str, email: str) -> bool:
     return exceeded
 
 
+def retry_after_seconds() -> int:
+    """How long a client refused by `rate_limited` should wait (the Retry-After of its 429):
+    the longest configured window, after which every counter it hit has expired."""
+    return max(
+        (limit.seconds for limit in configured_limits(settings.LEAD_RATE_LIMITS)), default=60
+    )
+
+
 def count_attempt(key: str, *, timeout: int) -> int | None:
     """Add one to the counter at `key` and return it; a new counter expires after `timeout`.
 
@@ -147,6 +155,10 @@ def hash_key(value: str) -> str:
     ).hexdigest()
 
 
+# The impression limit's window (LEAD_IMPRESSIONS_PER_IP_HOUR), and so the Retry-After of its 429.
+IMPRESSION_WINDOW_SECONDS = 3600
+
+
 def impression_rate_limited(*, ip: str) -> bool:
     """Count one impression beacon against the per-IP limit; True if it is exceeded.
 
@@ -158,7 +170,7 @@ def impression_rate_limited(*, ip: str) -> bool:
         return False
     key = f"leads:rate:seen:{hash_key(ip or 'unknown')}"
     try:
-        count = count_attempt(key, timeout=3600)
+        count = count_attempt(key, timeout=IMPRESSION_WINDOW_SECONDS)
     except Exception as error:
         logger.warning("Impression limit not checked, cache unavailable: %s", type(error).__name__)
         return False

@@ -23,11 +23,17 @@ from leadsite.client_ip import client_ip
 from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
 
 from . import services
-from .attribution import Attribution
+from .attribution import Attribution, with_posted_from
 from .forms import form_for
 from .models import CallToAction, Contact, CTAKind, Submission, Subscription
 from .origin import origin_refused
-from .spam import impression_rate_limited, rate_limited, spam_reasons
+from .spam import (
+    IMPRESSION_WINDOW_SECONDS,
+    impression_rate_limited,
+    rate_limited,
+    retry_after_seconds,
+    spam_reasons,
+)
 from .tokens import (
     OPT_IN_MAX_AGE,
     download_max_age,
@@ -56,6 +62,10 @@ def cta_response(request, cta, *, form=None, status=200, message=""):
     """The CTA again, with errors: a fragment for leads.js, or a page of its own."""
     context = {"cta": cta, "form": form, "message": message, "page": None}
     template = "leads/cta_fragment.html" if is_fetch(request) else "leads/cta_page.html"
+    if form is not None and form.is_bound and not is_fetch(request):
+        # Without JavaScript this is a page of its own: a way back to the article.
+        token = read_form_token(str(form.data.get("token", "")), cta.pk)
+        context["back"] = back_link(request, token.page_id if token.valid else None)
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -92,7 +102,7 @@ def submit(request, cta_id):
             request, cta, status=413, message="That was more than this form can take."
         )
     try:
-        data = request.POST
+        data = with_posted_from(request, request.POST)
     except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
         return cta_response(
             request, cta, status=400, message="The form arrived damaged. Please send it again."
@@ -119,7 +129,9 @@ def submit(request, cta_id):
             "We have received many requests from you in a short time. Please try again in an "
             "hour; your answers are still here.",
         )
-        return cta_response(request, cta, form=form, status=429)
+        response = cta_response(request, cta, form=form, status=429)
+        response["Retry-After"] = str(retry_after_seconds())
+        return response
     try:
         page = page_for_submission(token.page_id)
         result = services.submission_capture(
@@ -132,6 +144,7 @@ def submit(request, cta_id):
                 request,
                 first_landing=form.cleaned_data["first_landing"],
                 first_referrer=form.cleaned_data["first_referrer"],
+                posted_from=form.cleaned_data["posted_from"],
             ),
             nonce=token.nonce,
             spam_reasons=spam_reasons(
@@ -205,7 +218,9 @@ def seen(request, cta_id):
     if token.page_id is None:  # the CTA's own page or a preview: not an article impression
         return beacon_response(204)
     if impression_rate_limited(ip=client_ip(request)):
-        return beacon_response(429)
+        response = beacon_response(429)
+        response["Retry-After"] = str(IMPRESSION_WINDOW_SECONDS)
+        return response
     services.impression_record(cta_id=cta_id, page_id=token.page_id, day=timezone.localdate())
     return beacon_response(204)
 
@@ -222,7 +237,7 @@ def full_message(cta) -> str:
     return "Sorry, this webinar is full: every seat has been taken."
 
 
-def thanks_response(request, submission, template):
+def thanks_response(request, submission, template, *, back=None):
     cta = submission.cta
     download = None
     if (
@@ -241,6 +256,7 @@ def thanks_response(request, submission, template):
         "download": download,
         "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
         "page": None,
+        "back": back,
     }
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
@@ -254,6 +270,13 @@ def link_from(purpose, token, *, max_age):
     if link is None:
         raise Http404("This link has expired or is not valid.")
     return link
+
+
+def back_link(request, page_id: int | None) -> dict | None:
+    """The title and URL of the live, public page a form was sent from, to link back to."""
+    page = Page.objects.live().public().filter(pk=page_id).first() if page_id else None
+    url = page.get_url(request) if page else None
+    return {"title": page.title, "url": url} if url else None
 
 
 def object_from_link(purpose, token, queryset, *, max_age):
@@ -270,7 +293,8 @@ def submission_from_link(purpose, token):
 @never_cache
 def thanks(request, token):
     submission = submission_from_link("thanks", token)
-    return thanks_response(request, submission, "leads/thanks_page.html")
+    back = back_link(request, submission.page_id)
+    return thanks_response(request, submission, "leads/thanks_page.html", back=back)
 
 
 @never_cache

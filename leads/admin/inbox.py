@@ -41,6 +41,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from .. import services
 from ..exports import SafeSpreadsheetExportMixin
+from ..ids import IdModelMultipleChoiceField
 from ..inbox_filters import QUEUE_STATUSES, InboxFilterSet
 from ..models import Status, Submission
 from ..staff import lead_workers, user_label
@@ -239,7 +240,7 @@ UNASSIGN = "nobody"
 class BulkActionForm(forms.Form):
     """One action on the ticked rows. The checkboxes are the listing's own (name "ids")."""
 
-    ids = forms.ModelMultipleChoiceField(
+    ids = IdModelMultipleChoiceField(
         queryset=Submission.objects.live(),
         widget=forms.MultipleHiddenInput,
         error_messages={

@@ -336,6 +336,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines would carry usernames and addresses
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every sign-in
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# Axes' own 429 and message, plus Retry-After: the cool-off (leadsite/lockout.py).
+AXES_LOCKOUT_CALLABLE = "leadsite.lockout.lockout_response"
 
 # The page cache (leadsite/page_cache.py): anonymous public pages kept this long in the app
 # cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
@@ -413,6 +415,10 @@ LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
 # (killed, out of memory, rebooted): the workers' sweep and `redrive_deliveries` take it again.
 # Keep it well above EMAIL_TIMEOUT and the webhook timeout, or a slow send could go out twice.
 LEAD_DELIVERY_STUCK_SECONDS = int(env("LEAD_DELIVERY_STUCK_SECONDS", "900"))
+# Tests only, never set from the environment: "host:port" pairs the CRM webhook may reach over
+# plain http on a loopback or private address (the test suite's local receivers). Everywhere
+# else the webhook posts only over https to public addresses (leads/webhook_target.py).
+LEAD_WEBHOOK_UNSAFE_TEST_HOSTS: list[str] = []
 # Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
 LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
 # Days a submission is kept, per review status, before `apply_retention` erases it (counted

@@ -5,6 +5,7 @@ article's own `cta`). The time trap is off (LEAD_FORM_MIN_SECONDS=0), so a brows
 faster than a person is not quarantined, except in the test that proves the trap.
 """
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -431,3 +432,45 @@ def test_first_touch_is_forgotten_after_a_server_error(leads, tab):
     assert submission.cta_kind == "webinar"
     assert submission.first_touch["landing_page"] == page.url, "the article, not the landing"
     assert submission.utm_source == ""
+
+
+# Without JavaScript, a mistake on the way (set SCREENSHOTS=<directory> to keep each page).
+
+CAMPAIGN = "?utm_source=newsletter&utm_campaign=spring"
+
+
+def snap(page, name):
+    if directory := os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_mistyped_form_without_javascript_keeps_the_campaign_and_leads_back(
+    leads, browser, viewport
+):
+    cta, article = leads["ctas"]["quote"], leads["article"]
+    tab = new_tab(browser, leads, javascript=False, viewport=viewport)
+    page = tab.page
+    size = "desktop" if viewport == DESKTOP else "phone"
+    tab.goto(article.url + CAMPAIGN)
+    box = cta_box(page, cta)
+    fill_answers(box, cta)
+    box.get_by_label("Work email", exact=True).fill("ana-at-acme")
+
+    box.get_by_role("button", name="Get Your Free Quote").click()
+    expect(page.get_by_text("Please check the form:")).to_be_visible()
+    back = page.get_by_role("link", name=f"Back to “{article.title}”")
+    expect(back).to_be_visible()
+    snap(page, f"error-{size}")
+
+    page.get_by_label("Work email", exact=True).fill("ana@acme.example")
+    page.get_by_role("button", name="Get Your Free Quote").click()
+    expect(page).to_have_url(THANKS_URL)
+    snap(page, f"thanks-{size}")
+
+    submission = only_submission()
+    assert submission.landing_page == leads["url"] + article.url + CAMPAIGN
+    assert (submission.utm_source, submission.utm_campaign) == ("newsletter", "spring")
+    page.get_by_role("link", name=f"Back to “{article.title}”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    page.context.close()

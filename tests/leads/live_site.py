@@ -100,12 +100,18 @@ class Receiver:
     url: str
     status: int = 200
     requests: list[Received] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with each answer
+
+    @property
+    def host(self) -> str:
+        """ "127.0.0.1:<port>", as LEAD_WEBHOOK_UNSAFE_TEST_HOSTS lists it."""
+        return urllib.parse.urlsplit(self.url).netloc
 
 
 @contextlib.contextmanager
 def http_receiver(status: int = 200):
-    """A real HTTP server on a loopback port that records each POST (webhooks) and PURGE
-    (front-cache purges); yields a Receiver."""
+    """A real HTTP server on a loopback port that records each POST (webhooks), PURGE
+    (front-cache purges) and GET (a followed redirect); yields a Receiver."""
     port = free_port()
     receiver = Receiver(url=f"http://{HOST}:{port}/hooks/leads", status=status)
 
@@ -115,10 +121,12 @@ def http_receiver(status: int = 200):
             body = self.rfile.read(length)
             receiver.requests.append(Received(self.path, self.headers, body, self.command))
             self.send_response(receiver.status)
+            for name, value in receiver.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        do_PURGE = do_POST
+        do_PURGE = do_GET = do_POST
 
         def log_message(self, format, *args):  # keep test output quiet
             pass

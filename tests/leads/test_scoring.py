@@ -216,11 +216,10 @@ def test_refresh_saves_score_and_explanation():
 
 @pytest.mark.django_db
 def test_new_submission_is_rescored_by_its_follow_up(post_lead):
-    cta = make_cta("download")
-    post_lead(cta)
+    post_lead(make_cta("download"))
     assert Contact.objects.get().score == 25
 
-    post_lead(cta, name="Ana L.")  # a second download: +15, and +5 for coming back
+    post_lead(make_cta("download"))  # another download: +15, and +5 for coming back
 
     contact = Contact.objects.get()
     assert contact.score == 45
