@@ -146,7 +146,7 @@ def test_inbox_export_shows_one_address_for_every_spelling(client, django_user_m
 
 
 def test_migration_merges_contacts_of_one_mailbox_into_the_oldest_keeping_everything():
-    migration = importlib.import_module("leads.migrations.0010_identity_normalise_emails")
+    migration = importlib.import_module("leads.migrations.0012_identity_normalise_emails")
     newsletter = make_cta("newsletter")
     old = capture_lead(make_cta("quote"), email="ana@acme.example").submission.contact
     # As the old code stored them: trimmed and lower-case only.
