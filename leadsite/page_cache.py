@@ -27,7 +27,8 @@ Who is served from the cache: GET and HEAD requests without a session cookie (si
 editors always get a fresh page, marked private) and without query parameters other than
 `page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
 200 response that sets no cookie, does not vary on cookies and says nothing else about
-caching. A cache that is down is skipped: the page is rendered as if there were no cache.
+caching, to a request that spells its page as the key does (`is_canonical`: one copy per
+page, whatever Host spelling or `?page=` junk visitors send). A cache that is down is skipped: the page is rendered as if there were no cache.
 """
 
 import logging
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -74,7 +76,48 @@ def cache_key(request) -> str | None:
             elif name not in IGNORED_PARAMS and not name.startswith(IGNORED_PREFIXES):
                 return None
         query = urlencode(sorted(kept), doseq=True)
-    return f"page-cache:{request.get_host()}:{request.path}?{query}"
+    host = cache_host(request)
+    if host is None:
+        return None
+    return f"page-cache:{host}:{request.path}?{query}"
+
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+# Set on the request by `paginated()`: the page number the view served for `?page=`.
+PAGINATED_ATTRIBUTE = "page_cache_page_number"
+
+
+def cache_host(request) -> str | None:
+    """The host in the key, as Django and Wagtail read it: lower-cased, without a trailing
+    dot, without the scheme's default port; None (not cached) for a Host naming a port this
+    server does not listen on. The Host header is the client's to choose: each spelling would
+    otherwise be a new copy of every page."""
+    domain, port = split_domain_port(request.get_host())
+    if not port or port == DEFAULT_PORTS.get(request.scheme):
+        return domain
+    if port != str(request.get_port()):
+        return None
+    return f"{domain}:{port}"
+
+
+def paginated(request, page) -> None:
+    """Called by views that paginate with `page`, a Paginator page: `?page=N` is then kept
+    in the cache, when N is the very page shown (not `?page=abc`, `02` or one past the end,
+    which Paginator.get_page() tolerates by showing another page)."""
+    setattr(request, PAGINATED_ATTRIBUTE, str(page.number))
+
+
+def is_canonical(request) -> bool:
+    """May this response be stored under its key (and marked public for caches in front)?
+    Only when the request spells its page as the key does: the Host in the form
+    `cache_host()` gives (a page rendered for another spelling has it in its links), and
+    `?page=` only where the view paginated and showed that page. Other spellings are served
+    from the canonical copy when there is one, else rendered, never stored: junk values
+    cannot fill the cache."""
+    if request.get_host() != cache_host(request):
+        return False
+    pages = request.GET.getlist("page") if request.META.get("QUERY_STRING") else []
+    return not pages or pages == [getattr(request, PAGINATED_ATTRIBUTE, None)]
 
 
 def generation(value=None) -> int:
@@ -219,7 +262,7 @@ class PageCacheMiddleware:
             return self.replay(stored)
 
         response = self.get_response(request)
-        if request.method == "GET" and is_storable(response):
+        if request.method == "GET" and is_storable(response) and is_canonical(request):
             mark_public(response)
             self.store(key, current, response)
         response["X-Page-Cache"] = "miss"
