@@ -28,7 +28,8 @@ editors always get a fresh page, marked private) and without query parameters ot
 `page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
 200 response that sets no cookie, does not vary on cookies and says nothing else about
 caching, to a request that spells its page as the key does (`is_canonical`: one copy per
-page, whatever Host spelling or `?page=` junk visitors send). A cache that is down is skipped: the page is rendered as if there were no cache.
+page, whatever Host spelling or `?page=` junk visitors send). A cache that is down is
+skipped: the page is rendered as if there were no cache.
 """
 
 import logging
@@ -332,12 +333,37 @@ def _tag_urls(root, slugs) -> list[str]:
     return [url for slug in slugs for url in (f"{root}/tags/{slug}/", f"{root}/tags/{slug}/feed/")]
 
 
+def _listing_pages(url, count) -> list[str]:
+    """The `?page=N` copies a front cache keeps apart of a listing of `count` articles: every
+    page it has, and one more (the article just unpublished may have made the last one)."""
+    from blog.models import ARTICLES_PER_PAGE
+
+    last = -(-count // ARTICLES_PER_PAGE) + 1
+    return [f"{url}?page={number}" for number in range(1, last + 1)]
+
+
+def listing_page_urls(root, *, index_paths, tag_slugs) -> list[str]:
+    """The paginated copies of the article indexes at `index_paths` (site-relative) and of
+    the topics `tag_slugs`: a purge of the bare URL does not reach them."""
+    from blog.models import ArticlePage
+
+    listed = ArticlePage.objects.listed()
+    urls = []
+    if index_paths:
+        count = listed.count()
+        for path in index_paths:
+            urls += _listing_pages(root + path, count)
+    for slug in tag_slugs:
+        urls += _listing_pages(f"{root}/tags/{slug}/", listed.filter(tags__slug=slug).count())
+    return urls
+
+
 def public_urls() -> list[str]:
     """Every absolute URL the front cache may hold: live public pages, topics, feeds."""
     from taggit.models import Tag
     from wagtail.models import Page, Site
 
-    from blog.models import ArticlePage
+    from blog.models import ArticleIndexPage, ArticlePage
 
     slugs = list(
         Tag.objects.filter(pk__in=ArticlePage.tags.through.objects.values("tag_id")).values_list(
@@ -349,6 +375,12 @@ def public_urls() -> list[str]:
         pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
         urls += [site.root_url + page.get_url_parts()[2] for page in pages.specific(defer=True)]
         urls += _site_urls(site) + _tag_urls(site.root_url, slugs)
+        indexes = pages.type(ArticleIndexPage).specific(defer=True)
+        urls += listing_page_urls(
+            site.root_url,
+            index_paths=[page.get_url_parts()[2] for page in indexes],
+            tag_slugs=slugs,
+        )
     return urls
 
 
@@ -372,9 +404,20 @@ def urls_showing_page(page, *, old_url_path=None) -> list[str]:
         root + "/" + path.removeprefix(site_path) for path in paths if path.startswith(site_path)
     ]
     tags = getattr(page.specific_deferred, "tags", None)
-    if tags is not None:
-        urls += _tag_urls(root, tags.values_list("slug", flat=True))
+    slugs = list(tags.values_list("slug", flat=True)) if tags is not None else []
+    urls += _tag_urls(root, slugs)
+    urls += listing_page_urls(root, index_paths=_index_paths(page, site), tag_slugs=slugs)
     return urls + _site_urls(site)
+
+
+def _index_paths(page, site) -> list[str]:
+    """Site-relative paths of the article indexes at or above `page` (they list it, in pages)."""
+    from blog.models import ArticleIndexPage
+
+    site_path = site.root_page.url_path
+    indexes = page.get_ancestors(inclusive=True).type(ArticleIndexPage)
+    paths = indexes.values_list("url_path", flat=True)
+    return ["/" + path.removeprefix(site_path) for path in paths if path.startswith(site_path)]
 
 
 # Signal receivers: blog and leads connect them to what their pages show.

@@ -373,3 +373,23 @@ def test_every_response_carries_nginx_s_own_request_id_cache_hits_too(stack):
     for request_id in ids:
         assert f"request_id={request_id}" in nginx_log
     assert "chosen-by-the-client" not in (stack.workdir / "gunicorn-access.log").read_text()
+
+
+def test_form_tokens_are_restamped_through_nginx_never_from_its_cache(stack):
+    """leads.js swaps a cached page's form tokens for ones stamped at the view: that answer
+    must come from the app each time, never from the front cache."""
+    _, _, form_page = cache_status(stack, f"/leads/cta/{stack.cta_id}/")
+    rendered = hidden_fields(form_page)["token"]
+    answers = []
+    for _ in range(2):
+        status, headers, body = fetch(
+            f"{stack.base}/leads/forms/viewed/",
+            data=urllib.parse.urlencode({"token": rendered}).encode(),
+            headers={"Origin": f"https://{HOST}"},
+        )
+        assert status == 200, body[:300]
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["X-Cache-Status"] in (None, "BYPASS")
+        answers.append(json.loads(body)["tokens"][0])
+    assert None not in answers
+    assert len({rendered, *answers}) == 3

@@ -406,6 +406,24 @@ def test_publishing_purges_the_page_and_its_listings_from_the_front_cache(articl
     } <= purged_paths(receiver)
 
 
+def test_publishing_purges_the_pages_of_the_listings_showing_it(article_index, commits):
+    """nginx keeps `?page=N` apart: a purge of the bare listing would leave page 2 listing an
+    unpublished article."""
+    with commits():
+        for n in range(13):
+            make_article(article_index, f"Listed {n}", tags=["lead generation"])
+        article = make_article(article_index, "Leaving", tags=["lead generation"])
+    with (
+        http_receiver() as receiver,
+        override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)),
+        commits(),
+    ):
+        article.unpublish()
+    purged = purged_paths(receiver)
+    for listing in ("/posts/", "/tags/lead-generation/"):
+        assert {f"{listing}?page={n}" for n in (1, 2, 3)} <= purged
+
+
 def test_front_cache_purge_names_the_site_s_host(article, commits):
     with http_receiver() as receiver, override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)):
         republish(article, commits, title="Purged")
