@@ -17,6 +17,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from leadsite import page_cache
+
 from .blocks import ArticleBodyBlock
 from .text import anchor_headings, reading_minutes
 
@@ -214,7 +216,9 @@ class ArticleIndexPage(BasePage):
 
 def paginate(queryset, request, per_page=ARTICLES_PER_PAGE):
     """One page of results; `?page=abc` gives the first page and `?page=999` the last."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page_cache.paginated(request, page)
+    return page
 
 
 class ArticlePageTag(TaggedItemBase):

@@ -97,6 +97,22 @@ class Link:
         return (now or time.time()) - self.issued_at
 
 
+def form_token_for_view(token: str) -> str | None:
+    """A fresh token for the form `token` was rendered into, stamped now: what leads.js asks
+    for as soon as a page is shown, so that the time trap counts from when this visitor loaded
+    the page, not from when a cached copy of it was rendered (up to PAGE_CACHE_SECONDS before,
+    in the app's cache or in nginx's). Same CTA, page and consent wording, a new nonce (a page
+    view is a new render); None for a forged or expired token, which gains nothing here."""
+    try:
+        cta_id, _, issued_at, page_id, version = signing.loads(token, salt=FORM_SALT)
+        cta_id, issued_at, page_id = int(cta_id), float(issued_at), int(page_id) or None
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if time.time() - issued_at > settings.LEAD_FORM_MAX_AGE_HOURS * 3600:
+        return None
+    return form_token(cta_id, page_id=page_id, consent_version=str(version))
+
+
 def link_token(purpose: str, reference: uuid.UUID, *, issued_at: float | None = None) -> str:
     """A link for one purpose to the object with this public reference, never its id (ids are
     sequential: two links would tell how many leads came in between). It carries the issue

@@ -8,7 +8,13 @@ refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.shortcuts import get_object_or_404, render
@@ -38,6 +44,7 @@ from .tokens import (
     OPT_IN_MAX_AGE,
     download_max_age,
     form_token,
+    form_token_for_view,
     link_token,
     read_form_token,
     read_link_token,
@@ -223,6 +230,35 @@ def seen(request, cta_id):
         return response
     services.impression_record(cta_id=cta_id, page_id=token.page_id, day=timezone.localdate())
     return beacon_response(204)
+
+
+# Forms a page view may restamp at once: more than any page shows.
+MAX_VIEWED_FORMS = 16
+
+
+@csrf_exempt
+@require_POST
+def forms_viewed(request):
+    """Fresh form tokens for a page view: leads.js posts the token of each form on the page
+    as soon as it is shown and puts the answers in their place, so that the time trap counts
+    from when this visitor loaded the page, even when the page came from a cache (the app's
+    or nginx's) rendered minutes before. Never cached; no cookie, nothing about the visitor
+    read or kept; a forged or expired token gets null (the form keeps the one it has).
+    Cross-site posts are refused by Origin and Fetch Metadata, as for `submit`."""
+    if origin_refused(request):
+        return beacon_response(403)
+    length = declared_length(request)
+    if length is None or length > MAX_BEACON_BYTES * MAX_VIEWED_FORMS:
+        return beacon_response(400)
+    try:
+        tokens = request.POST.getlist("token")
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
+        return beacon_response(400)
+    if not tokens or len(tokens) > MAX_VIEWED_FORMS:
+        return beacon_response(400)
+    response = JsonResponse({"tokens": [form_token_for_view(token) for token in tokens]})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def beacon_response(status: int) -> HttpResponse:

@@ -27,7 +27,9 @@ Who is served from the cache: GET and HEAD requests without a session cookie (si
 editors always get a fresh page, marked private) and without query parameters other than
 `page` and the campaign tags that no page renders (utm_*, gclid, ...). What is stored: a
 200 response that sets no cookie, does not vary on cookies and says nothing else about
-caching. A cache that is down is skipped: the page is rendered as if there were no cache.
+caching, to a request that spells its page as the key does (`is_canonical`: one copy per
+page, whatever Host spelling or `?page=` junk visitors send). A cache that is down is
+skipped: the page is rendered as if there were no cache.
 """
 
 import logging
@@ -40,6 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 
@@ -75,7 +78,48 @@ def cache_key(request) -> str | None:
             elif name not in IGNORED_PARAMS and not name.startswith(IGNORED_PREFIXES):
                 return None
         query = urlencode(sorted(kept), doseq=True)
-    return f"page-cache:{request.get_host()}:{request.path}?{query}"
+    host = cache_host(request)
+    if host is None:
+        return None
+    return f"page-cache:{host}:{request.path}?{query}"
+
+
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+# Set on the request by `paginated()`: the page number the view served for `?page=`.
+PAGINATED_ATTRIBUTE = "page_cache_page_number"
+
+
+def cache_host(request) -> str | None:
+    """The host in the key, as Django and Wagtail read it: lower-cased, without a trailing
+    dot, without the scheme's default port; None (not cached) for a Host naming a port this
+    server does not listen on. The Host header is the client's to choose: each spelling would
+    otherwise be a new copy of every page."""
+    domain, port = split_domain_port(request.get_host())
+    if not port or port == DEFAULT_PORTS.get(request.scheme):
+        return domain
+    if port != str(request.get_port()):
+        return None
+    return f"{domain}:{port}"
+
+
+def paginated(request, page) -> None:
+    """Called by views that paginate with `page`, a Paginator page: `?page=N` is then kept
+    in the cache, when N is the very page shown (not `?page=abc`, `02` or one past the end,
+    which Paginator.get_page() tolerates by showing another page)."""
+    setattr(request, PAGINATED_ATTRIBUTE, str(page.number))
+
+
+def is_canonical(request) -> bool:
+    """May this response be stored under its key (and marked public for caches in front)?
+    Only when the request spells its page as the key does: the Host in the form
+    `cache_host()` gives (a page rendered for another spelling has it in its links), and
+    `?page=` only where the view paginated and showed that page. Other spellings are served
+    from the canonical copy when there is one, else rendered, never stored: junk values
+    cannot fill the cache."""
+    if request.get_host() != cache_host(request):
+        return False
+    pages = request.GET.getlist("page") if request.META.get("QUERY_STRING") else []
+    return not pages or pages == [getattr(request, PAGINATED_ATTRIBUTE, None)]
 
 
 def generation(value=None) -> int:
@@ -220,7 +264,7 @@ class PageCacheMiddleware:
             return self.replay(stored)
 
         response = self.get_response(request)
-        if request.method == "GET" and is_storable(response):
+        if request.method == "GET" and is_storable(response) and is_canonical(request):
             mark_public(response)
             self.store(key, current, response)
         response["X-Page-Cache"] = "miss"
@@ -292,12 +336,37 @@ def _tag_urls(root, slugs) -> list[str]:
     return [url for slug in slugs for url in (f"{root}/tags/{slug}/", f"{root}/tags/{slug}/feed/")]
 
 
+def _listing_pages(url, count) -> list[str]:
+    """The `?page=N` copies a front cache keeps apart of a listing of `count` articles: every
+    page it has, and one more (the article just unpublished may have made the last one)."""
+    from blog.models import ARTICLES_PER_PAGE
+
+    last = -(-count // ARTICLES_PER_PAGE) + 1
+    return [f"{url}?page={number}" for number in range(1, last + 1)]
+
+
+def listing_page_urls(root, *, index_paths, tag_slugs) -> list[str]:
+    """The paginated copies of the article indexes at `index_paths` (site-relative) and of
+    the topics `tag_slugs`: a purge of the bare URL does not reach them."""
+    from blog.models import ArticlePage
+
+    listed = ArticlePage.objects.listed()
+    urls = []
+    if index_paths:
+        count = listed.count()
+        for path in index_paths:
+            urls += _listing_pages(root + path, count)
+    for slug in tag_slugs:
+        urls += _listing_pages(f"{root}/tags/{slug}/", listed.filter(tags__slug=slug).count())
+    return urls
+
+
 def public_urls() -> list[str]:
     """Every absolute URL the front cache may hold: live public pages, topics, feeds."""
     from taggit.models import Tag
     from wagtail.models import Page, Site
 
-    from blog.models import ArticlePage
+    from blog.models import ArticleIndexPage, ArticlePage
 
     slugs = list(
         Tag.objects.filter(pk__in=ArticlePage.tags.through.objects.values("tag_id")).values_list(
@@ -309,6 +378,12 @@ def public_urls() -> list[str]:
         pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
         urls += [site.root_url + page.get_url_parts()[2] for page in pages.specific(defer=True)]
         urls += _site_urls(site) + _tag_urls(site.root_url, slugs)
+        indexes = pages.type(ArticleIndexPage).specific(defer=True)
+        urls += listing_page_urls(
+            site.root_url,
+            index_paths=[page.get_url_parts()[2] for page in indexes],
+            tag_slugs=slugs,
+        )
     return urls
 
 
@@ -332,9 +407,20 @@ def urls_showing_page(page, *, old_url_path=None) -> list[str]:
         root + "/" + path.removeprefix(site_path) for path in paths if path.startswith(site_path)
     ]
     tags = getattr(page.specific_deferred, "tags", None)
-    if tags is not None:
-        urls += _tag_urls(root, tags.values_list("slug", flat=True))
+    slugs = list(tags.values_list("slug", flat=True)) if tags is not None else []
+    urls += _tag_urls(root, slugs)
+    urls += listing_page_urls(root, index_paths=_index_paths(page, site), tag_slugs=slugs)
     return urls + _site_urls(site)
+
+
+def _index_paths(page, site) -> list[str]:
+    """Site-relative paths of the article indexes at or above `page` (they list it, in pages)."""
+    from blog.models import ArticleIndexPage
+
+    site_path = site.root_page.url_path
+    indexes = page.get_ancestors(inclusive=True).type(ArticleIndexPage)
+    paths = indexes.values_list("url_path", flat=True)
+    return ["/" + path.removeprefix(site_path) for path in paths if path.startswith(site_path)]
 
 
 # Signal receivers: blog and leads connect them to what their pages show.

@@ -401,7 +401,8 @@ LEAD_RATE_LIMITS = env("LEAD_RATE_LIMITS", "ip=30/h,email=10/h")
 # CTA impression beacons counted per client IP and hour; more get a 429 and are not counted,
 # so one client cannot inflate the funnel. Far above what a reader scrolls past; 0 = off.
 LEAD_IMPRESSIONS_PER_IP_HOUR = int(env("LEAD_IMPRESSIONS_PER_IP_HOUR", "600"))
-# A form posted sooner than this after it was rendered is treated as a bot.
+# A form posted sooner than this after the page view (leads.js restamps the tokens of cached
+# pages; without JavaScript, after the render) is treated as a bot.
 LEAD_FORM_MIN_SECONDS = float(env("LEAD_FORM_MIN_SECONDS", "3"))
 # How long a rendered form stays valid. Keep it above the longest page cache lifetime.
 LEAD_FORM_MAX_AGE_HOURS = int(env("LEAD_FORM_MAX_AGE_HOURS", "72"))

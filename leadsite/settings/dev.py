@@ -1,7 +1,7 @@
 """Local development: DEBUG on, a fixed throwaway key, every host of this machine."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import BASE_DIR, REDIS_URL, env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
@@ -12,3 +12,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One cache for every process of this checkout: `runserver` and the commands run beside it
+# (`import_articles`, `manage.py shell`), so that a purge made by a command reaches the running
+# server at once. Files, as a development machine may have no Redis; REDIS_URL still wins.
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("DEV_CACHE_DIR", str(BASE_DIR / "var" / "dev-cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# The server's own copies of pages would hide another process's purge for up to a second.
+PAGE_CACHE_LOCAL_SECONDS = float(env("PAGE_CACHE_LOCAL_SECONDS", "0"))

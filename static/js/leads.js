@@ -87,6 +87,34 @@
   document.addEventListener("submit", submitInPlace);
   document.querySelectorAll("[data-lead-form]").forEach(fillFirstTouch);
 
+  // The time trap counts from this page view: the page may come from a cache (the app's or
+  // nginx's) with form tokens rendered minutes ago, so each form's token is swapped at once
+  // for one the server stamps now (/leads/forms/viewed/, never cached). If that fails, the
+  // rendered token stays: it is older, so a person is never taken for a bot.
+  function stampForms() {
+    var forms = Array.prototype.filter.call(
+      document.querySelectorAll("[data-lead-form]"),
+      function (form) { return form.elements.token && form.elements.token.value; }
+    );
+    if (!forms.length || !window.fetch || !window.URLSearchParams) return;
+    var body = new URLSearchParams();
+    forms.forEach(function (form) { body.append("token", form.elements.token.value); });
+    var url = forms[0].action.replace(/\/cta\/\d+\/submit\/?$/, "/forms/viewed/");
+    window
+      .fetch(url, { method: "POST", body: body, credentials: "omit", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer || !answer.tokens) return;
+        forms.forEach(function (form, i) {
+          var fresh = answer.tokens[i];
+          if (fresh && !form.dataset.sending) form.elements.token.value = fresh;
+        });
+      })
+      .catch(function () {}); // the rendered tokens stay
+  }
+
+  stampForms();
+
   // Impressions: when a CTA box scrolls into view, post its form's signed token (which names
   // the CTA and the page) to /leads/cta/<id>/seen/, once per CTA per page view. Nothing about
   // the visitor is sent or stored, so this works on cached pages without a cookie.

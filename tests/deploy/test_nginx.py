@@ -160,10 +160,18 @@ def cache_status(stack, path, **headers):
     return response_headers["X-Cache-Status"], response_headers, body.decode()
 
 
+def purge(stack, path):
+    status, _, _ = fetch(
+        f"http://{HOST}:{stack.ports['purge']}{path}", method="PURGE", headers={"Host": HOST}
+    )
+    assert status in (200, 204)
+
+
 def fresh_path(stack, tag):
-    """The article under a campaign tag no one asked for yet: a key nginx has not stored (the
-    app caches campaign-tagged URLs too, so it is the same page)."""
-    return f"{stack.article}?utm_campaign={tag}"
+    """The article, dropped from nginx's cache first (the app keeps its copy: the same page).
+    Campaign tags no longer make a new key: they share the bare URL's copy."""
+    purge(stack, stack.article)
+    return stack.article
 
 
 def test_plain_http_is_sent_to_https(stack):
@@ -309,9 +317,79 @@ def test_while_the_app_is_down_visitors_get_the_last_copy(stack):
     try:
         status, headers, body = fetch(stack.base + path)
         # A page nobody read before the outage: nginx has nothing to show but an error.
-        assert fetch(stack.base + fresh_path(stack, "never-read"))[0] == 502
+        assert fetch(stack.base + stack.article + "?page=7")[0] == 502
     finally:
         stack.app = start_app(stack.env, stack.workdir)
     assert status == 200
     assert headers["X-Cache-Status"] in ("HIT", "STALE")
     assert "</html>" in body.decode()
+
+
+CAMPAIGN_VARIANTS = (
+    "?utm_source=news&utm_medium=email",
+    "?gclid=abc123",
+    "?fbclid=xyz&utm_campaign=spring",
+    "?msclkid=1&ref=home&",
+)
+
+
+def test_campaign_variants_share_the_bare_url_s_copy_and_go_with_its_purge(stack):
+    """A purge names the bare URL only: the variants visitors arrive by must not outlive it."""
+    cache_status(stack, fresh_path(stack, "variants"))
+    for variant in CAMPAIGN_VARIANTS:
+        status, _, _ = cache_status(stack, stack.article + variant)
+        assert status == "HIT", variant
+    manage("shell", "-c", REPUBLISH.replace("Republished title", "Variants purged"), env=stack.env)
+    try:
+        for variant in CAMPAIGN_VARIANTS:
+            _, _, body = cache_status(stack, stack.article + variant)
+            assert "Variants purged" in body, variant
+    finally:
+        manage("shell", "-c", REPUBLISH, env=stack.env)
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=2&page=3", "?%75tm_source=x", "?UTM_SOURCE=x", "?q=words", "?page=2&x=1"]
+)
+def test_a_query_string_a_purge_cannot_name_is_never_kept_in_front(stack, query):
+    statuses = {fetch(stack.base + stack.article + query)[1]["X-Cache-Status"] for _ in "ab"}
+    assert statuses == {"BYPASS"}
+
+
+def test_every_response_carries_nginx_s_own_request_id_cache_hits_too(stack):
+    path = fresh_path(stack, "request-id")
+    ids = []
+    for _ in range(3):
+        status, headers, _ = fetch(
+            stack.base + path, headers={"X-Request-ID": "chosen-by-the-client"}
+        )
+        assert status == 200
+        ids.append(headers["X-Request-ID"])
+        assert len(headers.get_all("X-Request-ID")) == 1
+    assert headers["X-Cache-Status"] == "HIT"
+    assert len(set(ids)) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
+    nginx_log = (stack.workdir / "nginx" / "access.log").read_text()
+    for request_id in ids:
+        assert f"request_id={request_id}" in nginx_log
+    assert "chosen-by-the-client" not in (stack.workdir / "gunicorn-access.log").read_text()
+
+
+def test_form_tokens_are_restamped_through_nginx_never_from_its_cache(stack):
+    """leads.js swaps a cached page's form tokens for ones stamped at the view: that answer
+    must come from the app each time, never from the front cache."""
+    _, _, form_page = cache_status(stack, f"/leads/cta/{stack.cta_id}/")
+    rendered = hidden_fields(form_page)["token"]
+    answers = []
+    for _ in range(2):
+        status, headers, body = fetch(
+            f"{stack.base}/leads/forms/viewed/",
+            data=urllib.parse.urlencode({"token": rendered}).encode(),
+            headers={"Origin": f"https://{HOST}"},
+        )
+        assert status == 200, body[:300]
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["X-Cache-Status"] in (None, "BYPASS")
+        answers.append(json.loads(body)["tokens"][0])
+    assert None not in answers
+    assert len({rendered, *answers}) == 3

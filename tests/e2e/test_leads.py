@@ -6,14 +6,19 @@ faster than a person is not quarantined, except in the test that proves the trap
 """
 
 import os
+import functools
 import re
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from leads import forms
 from leads.models import Status, Submission, Subscription, SubscriptionStatus
+from leads.tokens import form_token
 from tests.factories import make_article, make_cta, make_document
 
 from .conftest import DESKTOP, MOBILE, Tab, format_violations
@@ -367,6 +372,32 @@ def test_form_sent_faster_than_a_person_types_is_quarantined_but_thanked(
     assert submission.status == Status.SPAM
     assert "sent faster than a person can type" in submission.spam_reasons
     assert mailoutbox == []
+
+
+def test_time_trap_counts_from_the_view_of_a_page_served_from_the_cache(
+    leads, tab, settings, monkeypatch
+):
+    """The page was rendered (and cached) ten minutes before this visitor loaded it; a form
+    sent at once after the view is still caught."""
+    settings.LEAD_FORM_MIN_SECONDS = 60
+    url = leads["url"] + leads["article"].url
+    ten_minutes_ago = functools.partial(form_token, issued_at=time.time() - 600)
+    with monkeypatch.context() as patch:
+        patch.setattr(forms, "form_token", ten_minutes_ago)
+        with urllib.request.urlopen(url) as response:
+            assert response.headers["X-Page-Cache"] == "miss"
+
+    with tab.page.expect_response(lambda r: r.url.endswith("/leads/forms/viewed/")) as viewed:
+        response = tab.goto(leads["article"].url)
+    assert response.headers["x-page-cache"] == "hit"
+    assert viewed.value.status == 200
+    box = answer_in_place(tab, leads["ctas"]["quote"])
+
+    expect(box.get_by_role("heading", name="Thank you")).to_be_focused()
+    submission = only_submission()
+    assert submission.status == Status.SPAM
+    assert "sent faster than a person can type" in submission.spam_reasons
+    assert tab.console_errors == []
 
 
 def test_quote_cta_fits_a_phone_screen(leads, browser):

@@ -15,7 +15,7 @@ from leads import services, spam
 from leads.models import BlockedEmailDomain, Delivery, Status, Submission
 from leads.spam import Limit, count_attempt, parse_rate_limits
 from leads.tokens import form_token, read_form_token
-from tests.factories import lead_form_data, make_cta
+from tests.factories import lead_form_data, make_article, make_cta
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,88 @@ def test_released_submission_gets_contact_and_follow_up(client, django_capture_o
         ("notification", "sent"),
         ("confirmation", "sent"),
     }
+
+
+# The time trap on cached pages: leads.js swaps each rendered token for one stamped at the view.
+
+
+def view_forms(client, *tokens, **headers):
+    """POST the page's form tokens as leads.js does when the page is shown."""
+    headers.setdefault("HTTP_ORIGIN", "http://testserver")
+    return client.post(reverse("leads:forms_viewed"), {"token": list(tokens)}, **headers)
+
+
+def test_a_page_view_restamps_a_cached_form_token_with_the_time_of_the_view(client, article_index):
+    cta = make_cta("quote")
+    article = make_article(article_index, cta=cta)
+    cached = form_token(
+        cta.pk, page_id=article.pk, consent_version=cta.consent_version, issued_at=time.time() - 600
+    )
+    response = view_forms(client, cached)
+    assert response.status_code == 200
+    (fresh,) = response.json()["tokens"]
+    token = read_form_token(fresh, cta.pk)
+    assert token.valid and not token.expired
+    assert token.age() < settings.LEAD_FORM_MIN_SECONDS
+    assert (token.page_id, token.consent_version) == (article.pk, cta.consent_version)
+    assert token.nonce != read_form_token(cached, cta.pk).nonce
+
+
+def test_form_posted_at_once_after_a_view_of_a_cached_page_is_quarantined(client):
+    cta = make_cta("quote")
+    data = lead_form_data(cta, age_seconds=600)  # rendered into a cached page 10 minutes ago
+    data["token"] = view_forms(client, data["token"]).json()["tokens"][0]
+    assert quarantined_for(client, cta, data) == ["sent faster than a person can type"]
+
+
+def test_page_view_gives_no_token_for_a_forged_or_expired_one(client):
+    cta = make_cta("quote")
+    expired = form_token(cta.pk, issued_at=time.time() - 73 * 3600)
+    good = form_token(cta.pk)
+    response = view_forms(client, "forged", expired, good + "x", good)
+    tokens = response.json()["tokens"]
+    assert tokens[:3] == [None, None, None]
+    assert read_form_token(tokens[3], cta.pk).valid
+
+
+def test_page_view_answer_is_never_cached_and_sets_no_cookie(client):
+    response = view_forms(client, form_token(make_cta("quote").pk))
+    assert response["Cache-Control"] == "no-store"
+    assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],
+)
+def test_page_view_from_another_site_is_refused(client, headers):
+    assert view_forms(client, form_token(make_cta("quote").pk), **headers).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"token": ""},
+        {"token": ["x"] * 17},
+        {"token": "\x00\ud7ff" + "é" * 300},
+        {"token": ["[1, 2]", "a:b:c", ":" * 50]},
+    ],
+)
+def test_page_view_with_hostile_input_never_fails(client, body):
+    response = client.post(reverse("leads:forms_viewed"), body, HTTP_ORIGIN="http://testserver")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert all(token is None for token in response.json()["tokens"])
+
+
+def test_page_view_refuses_a_body_larger_than_any_page_sends(client):
+    response = client.generic(
+        "POST",
+        reverse("leads:forms_viewed"),
+        "token=" + "a" * 20_000,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 400
+    assert client.get(reverse("leads:forms_viewed")).status_code == 405

@@ -215,6 +215,67 @@ def test_pages_of_a_listing_are_cached_apart(article_index, commits):
     assert second.content != first.content
 
 
+def stored_pages() -> list[str]:
+    """The keys of the pages in the (local-memory) cache."""
+    return [key for key in cache._cache if "page-cache:" in key and GENERATION not in key]
+
+
+GENERATION = page_cache.GENERATION_KEY
+
+
+@pytest.mark.parametrize("host", ["TestServer", "testserver.", "TESTSERVER.:80"])
+def test_spellings_of_the_host_share_the_cached_page(article, host):
+    first = get(article.url)
+    response = get(article.url, HTTP_HOST=host)
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content == first.content
+    assert len(stored_pages()) == 1
+
+
+def test_a_page_asked_for_under_another_host_spelling_is_never_stored(article):
+    for host in ("TESTSERVER", "testserver.", "Testserver:80"):
+        response = get(article.url, HTTP_HOST=host)
+        assert response["X-Page-Cache"] == "miss"
+        assert "public" not in response.get("Cache-Control", "")
+    assert stored_pages() == []
+    assert get(article.url)["X-Page-Cache"] == "miss"  # rendered for the canonical host
+
+
+def test_a_host_naming_a_port_nobody_listens_on_is_never_cached(article):
+    for port in range(8000, 8010):
+        response = get(article.url, HTTP_HOST=f"testserver:{port}")
+        assert "X-Page-Cache" not in response.headers
+        assert "public" not in response.get("Cache-Control", "")
+    assert stored_pages() == []
+
+
+def test_page_values_a_listing_does_not_show_are_never_stored(article_index, commits):
+    with commits():
+        for n in range(13):
+            make_article(article_index, f"Listed {n}")
+    junk = ["abc", "0", "02", "1.0", "-1", "3", "999", " 2", "2&page=2", "", "%00", "\u0662"]
+    for value in junk:
+        for _ in range(2):
+            response = get("/posts/", {"page": value})
+            assert response.status_code == 200
+            assert response["X-Page-Cache"] == "miss"
+            assert "public" not in response.get("Cache-Control", "")
+    assert get("/posts/", {"page": ["2", "2"]})["X-Page-Cache"] == "miss"
+    assert stored_pages() == []
+    get("/posts/", {"page": "2"})
+    assert get("/posts/", {"page": "2", "utm_source": "x"})["X-Page-Cache"] == "hit"
+    assert len(stored_pages()) == 1
+
+
+def test_page_parameter_of_a_page_that_does_not_paginate_is_never_stored(article):
+    for value in ("1", "2", "junk"):
+        response = get(article.url, {"page": value})
+        assert response.status_code == 200
+        assert "public" not in response.get("Cache-Control", "")
+    assert stored_pages() == []
+    assert get(article.url)["X-Page-Cache"] == "miss"
+
+
 def test_unknown_query_parameters_are_never_cached(article):
     get(article.url, {"preview": "1"})
     assert "X-Page-Cache" not in get(article.url, {"preview": "1"}).headers
@@ -343,6 +404,24 @@ def test_publishing_purges_the_page_and_its_listings_from_the_front_cache(articl
         "/feed/",
         "/sitemap.xml",
     } <= purged_paths(receiver)
+
+
+def test_publishing_purges_the_pages_of_the_listings_showing_it(article_index, commits):
+    """nginx keeps `?page=N` apart: a purge of the bare listing would leave page 2 listing an
+    unpublished article."""
+    with commits():
+        for n in range(13):
+            make_article(article_index, f"Listed {n}", tags=["lead generation"])
+        article = make_article(article_index, "Leaving", tags=["lead generation"])
+    with (
+        http_receiver() as receiver,
+        override_settings(WAGTAILFRONTENDCACHE=front_cache(receiver)),
+        commits(),
+    ):
+        article.unpublish()
+    purged = purged_paths(receiver)
+    for listing in ("/posts/", "/tags/lead-generation/"):
+        assert {f"{listing}?page={n}" for n in (1, 2, 3)} <= purged
 
 
 def test_front_cache_purge_names_the_site_s_host(article, commits):
