@@ -212,15 +212,17 @@ REDIS_URL = env("REDIS_URL")
 def redis_cache(url, key_prefix="leadsite"):
     """The Redis cache (django-redis). A Redis that is down or slow reads as an empty cache
     (IGNORE_EXCEPTIONS): pages render, leads are taken, rate limits fail open; /readyz says
-    "unavailable" so that a load balancer can tell."""
+    "unavailable" so that a load balancer can tell. A Redis that hangs costs each process one
+    SOCKET_TIMEOUT per CACHE_BREAKER_SECONDS, not one per call (leadsite/cache_breaker.py)."""
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "leadsite.cache_breaker.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": 1,
             "SOCKET_TIMEOUT": 1,
             "IGNORE_EXCEPTIONS": True,
+            "BREAKER_SECONDS": float(env("CACHE_BREAKER_SECONDS", "5")),
         },
     }
 
