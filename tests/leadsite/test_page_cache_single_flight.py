@@ -82,8 +82,10 @@ def test_after_a_purge_a_hot_page_is_rendered_once_while_the_others_get_the_prev
         # Either one render holds while every other visitor has had an answer, or (the defect)
         # every visitor waits in a render of their own.
         wait_until(
-            lambda: page.renders == VISITORS
-            or (page.renders >= 1 and sum(f.done() for f in futures) >= VISITORS - page.renders),
+            lambda: (
+                page.renders == VISITORS
+                or (page.renders >= 1 and sum(f.done() for f in futures) >= VISITORS - page.renders)
+            ),
             timeout=60,
             message="neither answered nor rendering",
         )

@@ -73,9 +73,7 @@ class Load:
         )
 
 
-def test_a_hung_redis_costs_each_process_one_timeout_not_one_per_request(
-    template, database, logs
-):
+def test_a_hung_redis_costs_each_process_one_timeout_not_one_per_request(template, database, logs):
     """Throughput while Redis is frozen for 8 s stays at least half of what it was before
     (the page from each process's own copy, the lead with its rate limits failing open), no
     answer is a server error, every lead answered with the thank-you redirect is stored, and
