@@ -21,8 +21,11 @@ After a purge every page is stale at once. Single flight, stale while revalidati
 page, one request claims the render (`SET NX` of a short-lived key per page and generation)
 and renders; meanwhile the others get the previous copy (`X-Page-Cache: stale`, which no
 cache in front may keep), so a hot page is rendered once per purge, not once per concurrent
-visitor. A page whose new render cannot be stored (unpublished: 404) loses its previous copy
-at once. A page never stored before is rendered by whoever asks, as before.
+visitor. Stale pages are rendered again PAGE_CACHE_STALE_RENDERS at a time across the site
+(a render slot is claimed first, in the same way), so that after a purge most workers keep
+serving while the hot pages are refreshed one by one. A page whose new render cannot be
+stored (unpublished: 404) loses its previous copy at once. A page never stored before is
+rendered by whoever asks, as before.
 
 Most hits cost no round trip at all: each process keeps its own copies of the pages it served
 lately (`LocalCopies`, at most PAGE_CACHE_LOCAL_MB) and trusts the generation it last read for
@@ -193,20 +196,27 @@ def lookup(key) -> tuple[int | None, tuple | None, tuple | None]:
     return current, entry, None
 
 
-def render_claim(key, current) -> str | None:
-    """Claim the render of `key` under the generation `current`: the claim's key, or None when
-    another request holds it."""
+def render_claim(key, current) -> tuple[str, ...] | None:
+    """Claim a render slot (one of PAGE_CACHE_STALE_RENDERS) and the render of `key` under the
+    generation `current`: the claimed keys, or None when the slots or the page are taken."""
     claim = f"{key}:rendering:{current}"
     try:
-        return claim if cache.add(claim, 1, timeout=RENDER_CLAIM_SECONDS) else None
+        for n in range(max(1, settings.PAGE_CACHE_STALE_RENDERS)):
+            slot = f"page-cache:render-slot:{n}"
+            if cache.add(slot, 1, timeout=RENDER_CLAIM_SECONDS):
+                if cache.add(claim, 1, timeout=RENDER_CLAIM_SECONDS):
+                    return slot, claim
+                release(slot)
+                return None
     except Exception:  # no cache to agree through: render, as without a previous copy
         logger.warning("Page cache unavailable; rendering without a claim", exc_info=True)
-        return claim
+        return ()
+    return None
 
 
 def release(*keys) -> None:
     try:
-        cache.delete_many([key for key in keys if key])
+        cache.delete_many(keys)
     except Exception:  # the claim expires by itself
         logger.warning("Page cache unavailable; claim not released", exc_info=True)
 
@@ -278,8 +288,8 @@ class PageCacheMiddleware:
                 # a server error it stays, and the next request tries again.)
                 release(key)
         finally:
-            if claim is not None:
-                release(claim)
+            if claim:
+                release(*claim)
         response["X-Page-Cache"] = "miss"
         return response
 

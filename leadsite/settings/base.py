@@ -362,6 +362,10 @@ PAGE_CACHE_LOCAL_SECONDS = float(
     env("PAGE_CACHE_LOCAL_SECONDS", "0" if WAGTAILFRONTENDCACHE else "1")
 )
 PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
+# After a purge, how many stale pages the site re-renders at once (all app processes together);
+# meanwhile the others are served their previous copy. 1 keeps all but one sync worker serving
+# hits while the hot pages are rendered again one by one; raise it with more app servers.
+PAGE_CACHE_STALE_RENDERS = int(env("PAGE_CACHE_STALE_RENDERS", "1"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")

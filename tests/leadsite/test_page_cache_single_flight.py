@@ -39,8 +39,8 @@ class HotPage:
         return HttpResponse(f"<p>version {self.version}</p>", status=self.status)
 
 
-hot_page = HotPage()
-urlpatterns = [path("hot/", hot_page)]
+hot_page, other_page = HotPage(), HotPage()
+urlpatterns = [path("hot/", hot_page), path("other/", other_page)]
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -125,3 +125,28 @@ def test_a_server_error_keeps_the_previous_copy_and_the_next_visitor_renders_aga
         rendered = renderer.result(timeout=60)
     assert (meanwhile["X-Page-Cache"], meanwhile.content) == ("stale", b"<p>version 1</p>")
     assert (rendered["X-Page-Cache"], rendered.content) == ("miss", b"<p>version 2</p>")
+
+
+def test_stale_pages_are_rendered_again_one_at_a_time_across_the_site(
+    app_cache, settings, django_capture_on_commit_callbacks
+):
+    """While one stale page renders, another stale page is served its previous copy too, so
+    that the other workers keep serving (PAGE_CACHE_STALE_RENDERS, 1 by default); once the
+    render is done, the next request renders that page."""
+    settings.ROOT_URLCONF = __name__
+    for view in (hot_page, other_page):
+        view.__init__()
+        Client().get(f"/{'hot' if view is hot_page else 'other'}/")
+        view.version = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.purge()
+    hot_page.finish.clear()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        renderer = pool.submit(lambda: Client().get("/hot/"))
+        wait_until(lambda: hot_page.renders == 2, timeout=60, message="no render")
+        meanwhile = Client().get("/other/")
+        hot_page.finish.set()
+        renderer.result(timeout=60)
+    assert (meanwhile["X-Page-Cache"], meanwhile.content) == ("stale", b"<p>version 1</p>")
+    after = Client().get("/other/")
+    assert (after["X-Page-Cache"], after.content) == ("miss", b"<p>version 2</p>")
