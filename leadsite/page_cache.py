@@ -22,8 +22,9 @@ page, one request claims the render (`SET NX` of a short-lived key per page and 
 and renders; meanwhile the others get the previous copy (`X-Page-Cache: stale`, which no
 cache in front may keep), so a hot page is rendered once per purge, not once per concurrent
 visitor. Stale pages are rendered again PAGE_CACHE_STALE_RENDERS at a time across the site
-(a render slot is claimed first, in the same way), so that after a purge most workers keep
-serving while the hot pages are refreshed one by one. A page whose new render cannot be
+(a render slot is claimed first, in the same way, and rests after a render for as long as the
+render took), so that after a purge the workers keep serving while the hot pages are
+refreshed one by one. A page whose new render cannot be
 stored (unpublished: 404) loses its previous copy at once. A page never stored before is
 rendered by whoever asks, as before.
 
@@ -214,6 +215,16 @@ def render_claim(key, current) -> tuple[str, ...] | None:
     return None
 
 
+def rest(slot, seconds) -> None:
+    """Keep the render slot `slot` for as long again as its render took: re-rendering stale
+    pages then takes at most half of one worker's time per slot, and the others keep up with
+    the visitors."""
+    try:
+        cache.set(slot, 1, timeout=min(seconds, RENDER_CLAIM_SECONDS))
+    except Exception:  # the slot expires by itself
+        logger.warning("Page cache unavailable; render slot not rested", exc_info=True)
+
+
 def release(*keys) -> None:
     try:
         cache.delete_many(keys)
@@ -278,6 +289,7 @@ class PageCacheMiddleware:
         if stale is not None and claim is None:
             return self.replay_stale(stale)
 
+        started = time.monotonic()
         try:
             response = self.get_response(request)
             if request.method == "GET" and is_storable(response):
@@ -289,7 +301,9 @@ class PageCacheMiddleware:
                 release(key)
         finally:
             if claim:
-                release(*claim)
+                slot, page = claim
+                rest(slot, time.monotonic() - started)
+                release(page)
         response["X-Page-Cache"] = "miss"
         return response
 
