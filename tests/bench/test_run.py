@@ -104,7 +104,7 @@ def test_the_uncached_article_reports_cpu_and_queries_against_a_query_target():
     assert within.ratio == 50 / 2000  # still reported against the floor
 
 
-def test_steady_load_script_requests_every_page_in_turn(tmp_path):
+def test_steady_load_script_requests_every_page_in_turn_and_counts_cache_states(tmp_path):
     """wrk with the publish row's script against a server that records the paths asked."""
     import http.server
     import threading
@@ -118,6 +118,7 @@ def test_steady_load_script_requests_every_page_in_turn(tmp_path):
             asked.append(self.path)
             self.send_response(200)
             self.send_header("Content-Length", "2")
+            self.send_header("X-Page-Cache", "stale")
             self.end_headers()
             self.wfile.write(b"ok")
 
@@ -125,7 +126,8 @@ def test_steady_load_script_requests_every_page_in_turn(tmp_path):
             pass
 
     paths = [f"/posts/article-{n}/" for n in range(run.PUBLISH_PAGES)]
-    script = run.load_script(tmp_path / "steady.lua", paths, delay_ms=5)
+    states = tmp_path / "states.txt"
+    script = run.load_script(tmp_path / "steady.lua", paths, delay_ms=5, states=states)
     server = http.server.ThreadingHTTPServer((_common.HOST, 0), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -135,3 +137,5 @@ def test_steady_load_script_requests_every_page_in_turn(tmp_path):
         server.shutdown()
     assert result.non_2xx_3xx == 0
     assert set(asked) == set(paths)
+    hit, stale, miss = (int(word) for word in states.read_text().split()[::2])
+    assert (hit, miss) == (0, 0) and stale >= len(paths)  # counted by X-Page-Cache
