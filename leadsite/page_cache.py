@@ -71,6 +71,8 @@ UNCACHED_HEADERS = frozenset({"date", "x-request-id", "set-cookie", "x-page-cach
 # How long one request may hold a page's render after a purge before another may take it
 # over (its process died mid-render); meanwhile the others get the previous copy.
 RENDER_CLAIM_SECONDS = 10
+# At most this many previous copies per process (served while other requests render).
+PREVIOUS_COPIES = 200
 
 
 def cache_key(request) -> str | None:
@@ -120,6 +122,7 @@ class LocalCopies:
         self._bytes = 0
         self._generation = None
         self._read_at = 0.0
+        self._previous = {}  # key: (stale entry, served until), while another request renders
 
     def get(self, key, *, outage=False) -> tuple | None:
         """The copy of `key`, if this process may serve it without asking the shared cache
@@ -148,12 +151,34 @@ class LocalCopies:
                 self._generation = value
             self._read_at = time.monotonic()
 
+    def keep_previous(self, key, entry) -> None:
+        """`entry` is the previous copy of `key` and another request renders the page: serve
+        it without asking the shared cache for PAGE_CACHE_LOCAL_SECONDS (as the copies)."""
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if seconds <= 0:
+            return
+        with self._lock:
+            if len(self._previous) >= PREVIOUS_COPIES:
+                self._previous.clear()
+            self._previous[key] = (entry, time.monotonic() + seconds)
+
+    def previous(self, key) -> tuple | None:
+        """The previous copy of `key` kept by keep_previous(), unless this process has a fresh
+        copy or the time is up."""
+        with self._lock:
+            found = self._previous.get(key)
+            if found is None or found[1] < time.monotonic():
+                self._previous.pop(key, None)
+                return None
+            return found[0]
+
     def keep(self, key, entry) -> None:
         budget = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
         size = len(entry[3])
         if settings.PAGE_CACHE_LOCAL_SECONDS <= 0 or size > budget:
             return
         with self._lock:
+            self._previous.pop(key, None)
             if entry[0] != self._generation:
                 return
             old = self._entries.pop(key, None)
@@ -276,6 +301,9 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
+        previous = local_copies.previous(key) if local_copies.get(key) is None else None
+        if previous is not None:  # another request renders it: no round trip meanwhile
+            return self.replay_stale(previous)
         try:
             current, stored, stale = lookup(key)
         except Exception:  # a cache outage must not cost a page
@@ -287,6 +315,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         claim = render_claim(key, current) if stale is not None else None
         if stale is not None and claim is None:
+            local_copies.keep_previous(key, stale)
             return self.replay_stale(stale)
 
         started = time.monotonic()
