@@ -15,7 +15,18 @@ lists. Working out every page a change touches is error-prone; a new generation 
 
 A hit is one cache round trip: each stored entry carries the generation it was rendered
 under, and one `get_many` (an MGET on Redis) reads the current generation and the entry
-together; an entry of an older generation is a miss, and the fresh page overwrites it.
+together; an entry of an older generation is stale, and the fresh page overwrites it.
+
+After a purge every page is stale at once. Single flight, stale while revalidating: for each
+page, one request claims the render (`SET NX` of a short-lived key per page and generation)
+and renders; meanwhile the others get the previous copy (`X-Page-Cache: stale`, which no
+cache in front may keep), so a hot page is rendered once per purge, not once per concurrent
+visitor. Stale pages are rendered again PAGE_CACHE_STALE_RENDERS at a time across the site
+(a render slot is claimed first, in the same way, and rests after a render for as long as the
+render took), so that after a purge the workers keep serving while the hot pages are
+refreshed one by one. A page whose new render cannot be
+stored (unpublished: 404) loses its previous copy at once. A page never stored before is
+rendered by whoever asks, as before.
 
 Most hits cost no round trip at all: each process keeps its own copies of the pages it served
 lately (`LocalCopies`, at most PAGE_CACHE_LOCAL_MB) and trusts the generation it last read for
@@ -30,6 +41,9 @@ editors always get a fresh page, marked private) and without query parameters ot
 caching, to a request that spells its page as the key does (`is_canonical`: one copy per
 page, whatever Host spelling or `?page=` junk visitors send). A cache that is down is
 skipped: the page is rendered as if there were no cache.
+While the Redis cache's circuit breaker is open (Redis hung or down: leadsite/cache_breaker.py),
+each process serves its own copies for up to PAGE_CACHE_SECONDS after it last read the
+generation (as long as a failed purge leaves pages in any cache), and renders the others.
 """
 
 import logging
@@ -58,6 +72,11 @@ IGNORED_PREFIXES = ("utm_",)
 EXCLUDED_PREFIXES = ("/admin/", "/leads/", "/documents/", "/search/", "/static/", "/media/")
 # Headers that belong to one response and must not be replayed from the cache.
 UNCACHED_HEADERS = frozenset({"date", "x-request-id", "set-cookie", "x-page-cache"})
+# How long one request may hold a page's render after a purge before another may take it
+# over (its process died mid-render); meanwhile the others get the previous copy.
+RENDER_CLAIM_SECONDS = 10
+# At most this many previous copies per process (served while other requests render).
+PREVIOUS_COPIES = 200
 
 
 def cache_key(request) -> str | None:
@@ -148,12 +167,16 @@ class LocalCopies:
         self._bytes = 0
         self._generation = None
         self._read_at = 0.0
+        self._previous = {}  # key: (stale entry, served until), while another request renders
 
-    def get(self, key) -> tuple | None:
-        """The copy of `key`, if this process may serve it without asking the shared cache."""
+    def get(self, key, *, outage=False) -> tuple | None:
+        """The copy of `key`, if this process may serve it without asking the shared cache
+        (`outage`: because the shared cache is unreachable, for up to PAGE_CACHE_SECONDS)."""
         seconds = settings.PAGE_CACHE_LOCAL_SECONDS
         if seconds <= 0:
             return None
+        if outage:
+            seconds = max(seconds, settings.PAGE_CACHE_SECONDS)
         with self._lock:
             if time.monotonic() - self._read_at > seconds:
                 return None
@@ -173,12 +196,34 @@ class LocalCopies:
                 self._generation = value
             self._read_at = time.monotonic()
 
+    def keep_previous(self, key, entry) -> None:
+        """`entry` is the previous copy of `key` and another request renders the page: serve
+        it without asking the shared cache for PAGE_CACHE_LOCAL_SECONDS (as the copies)."""
+        seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+        if seconds <= 0:
+            return
+        with self._lock:
+            if len(self._previous) >= PREVIOUS_COPIES:
+                self._previous.clear()
+            self._previous[key] = (entry, time.monotonic() + seconds)
+
+    def previous(self, key) -> tuple | None:
+        """The previous copy of `key` kept by keep_previous(), unless this process has a fresh
+        copy or the time is up."""
+        with self._lock:
+            found = self._previous.get(key)
+            if found is None or found[1] < time.monotonic():
+                self._previous.pop(key, None)
+                return None
+            return found[0]
+
     def keep(self, key, entry) -> None:
         budget = settings.PAGE_CACHE_LOCAL_MB * 1024 * 1024
         size = len(entry[3])
         if settings.PAGE_CACHE_LOCAL_SECONDS <= 0 or size > budget:
             return
         with self._lock:
+            self._previous.pop(key, None)
             if entry[0] != self._generation:
                 return
             old = self._entries.pop(key, None)
@@ -194,21 +239,67 @@ class LocalCopies:
 local_copies = LocalCopies()
 
 
-def lookup(key) -> tuple[int, tuple | None]:
-    """The current generation and the stored response for `key` (None unless it was stored
-    under that generation): from this process's copies when it may trust them, else in one
-    cache round trip."""
+def cache_unreachable() -> bool:
+    """True while the cache's circuit breaker skips Redis (leadsite/cache_breaker.py)."""
+    is_unreachable = getattr(cache, "is_unreachable", None)
+    return bool(is_unreachable and is_unreachable())
+
+
+def lookup(key) -> tuple[int | None, tuple | None, tuple | None]:
+    """The current generation (None: the cache is unreachable), the stored response for `key`
+    (None unless it was stored under that generation) and, failing that, its stale copy (one
+    stored under an older generation): from this process's copies when it may trust them,
+    else in one cache round trip."""
     entry = local_copies.get(key)
     if entry is not None:
-        return entry[0], entry
-    found = cache.get_many([GENERATION_KEY, key])
+        return entry[0], entry, None
+    found = cache.get_many([GENERATION_KEY, key])  # skipped at once while the breaker is open
+    if cache_unreachable():  # no generation to trust, nor to start afresh
+        return None, local_copies.get(key, outage=True), None
     current = generation(found.get(GENERATION_KEY))
     local_copies.saw_generation(current)
     entry = found.get(key)
-    if entry is None or entry[0] != current:
-        return current, None
+    if entry is None:
+        return current, None, None
+    if entry[0] != current:
+        return current, None, entry
     local_copies.keep(key, entry)
-    return current, entry
+    return current, entry, None
+
+
+def render_claim(key, current) -> tuple[str, ...] | None:
+    """Claim a render slot (one of PAGE_CACHE_STALE_RENDERS) and the render of `key` under the
+    generation `current`: the claimed keys, or None when the slots or the page are taken."""
+    claim = f"{key}:rendering:{current}"
+    try:
+        for n in range(max(1, settings.PAGE_CACHE_STALE_RENDERS)):
+            slot = f"page-cache:render-slot:{n}"
+            if cache.add(slot, 1, timeout=RENDER_CLAIM_SECONDS):
+                if cache.add(claim, 1, timeout=RENDER_CLAIM_SECONDS):
+                    return slot, claim
+                release(slot)
+                return None
+    except Exception:  # no cache to agree through: render, as without a previous copy
+        logger.warning("Page cache unavailable; rendering without a claim", exc_info=True)
+        return ()
+    return None
+
+
+def rest(slot, seconds) -> None:
+    """Keep the render slot `slot` for as long again as its render took: re-rendering stale
+    pages then takes at most half of one worker's time per slot, and the others keep up with
+    the visitors."""
+    try:
+        cache.set(slot, 1, timeout=min(seconds, RENDER_CLAIM_SECONDS))
+    except Exception:  # the slot expires by itself
+        logger.warning("Page cache unavailable; render slot not rested", exc_info=True)
+
+
+def release(*keys) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # the claim expires by itself
+        logger.warning("Page cache unavailable; claim not released", exc_info=True)
 
 
 def is_storable(response) -> bool:
@@ -255,18 +346,39 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
+        previous = local_copies.previous(key) if local_copies.get(key) is None else None
+        if previous is not None:  # another request renders it: no round trip meanwhile
+            return self.replay_stale(previous)
         try:
-            current, stored = lookup(key)
+            current, stored, stale = lookup(key)
         except Exception:  # a cache outage must not cost a page
             logger.warning("Page cache unavailable; rendering without it", exc_info=True)
             return self.get_response(request)
         if stored is not None:
             return self.replay(stored)
+        if current is None:  # the cache is unreachable: render, keep nothing
+            return self.get_response(request)
+        claim = render_claim(key, current) if stale is not None else None
+        if stale is not None and claim is None:
+            local_copies.keep_previous(key, stale)
+            return self.replay_stale(stale)
 
-        response = self.get_response(request)
-        if request.method == "GET" and is_storable(response) and is_canonical(request):
-            mark_public(response)
-            self.store(key, current, response)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            if request.method == "GET" and is_storable(response):
+                if is_canonical(request):
+                    mark_public(response)
+                    self.store(key, current, response)
+            elif stale is not None and request.method == "GET" and response.status_code < 500:
+                # The page is gone or moved (404, a redirect): its previous copy goes now. (After
+                # a server error it stays, and the next request tries again.)
+                release(key)
+        finally:
+            if claim:
+                slot, page = claim
+                rest(slot, time.monotonic() - started)
+                release(page)
         response["X-Page-Cache"] = "miss"
         return response
 
@@ -275,6 +387,15 @@ class PageCacheMiddleware:
         _, status, headers, content = stored
         response = HttpResponse(content, status=status, headers=headers)
         response["X-Page-Cache"] = "hit"
+        return response
+
+    @classmethod
+    def replay_stale(cls, stored):
+        """The previous copy while another request renders the page: for this visitor only,
+        never kept by a cache in front (it would outlive the purge)."""
+        response = cls.replay(stored)
+        response["Cache-Control"] = "no-cache, max-age=0"
+        response["X-Page-Cache"] = "stale"
         return response
 
     @staticmethod

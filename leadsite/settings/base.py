@@ -213,15 +213,17 @@ REDIS_URL = env("REDIS_URL")
 def redis_cache(url, key_prefix="leadsite"):
     """The Redis cache (django-redis). A Redis that is down or slow reads as an empty cache
     (IGNORE_EXCEPTIONS): pages render, leads are taken, rate limits fail open; /readyz says
-    "unavailable" so that a load balancer can tell."""
+    "unavailable" so that a load balancer can tell. A Redis that hangs costs each process one
+    SOCKET_TIMEOUT per CACHE_BREAKER_SECONDS, not one per call (leadsite/cache_breaker.py)."""
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "leadsite.cache_breaker.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": 1,
             "SOCKET_TIMEOUT": 1,
             "IGNORE_EXCEPTIONS": True,
+            "BREAKER_SECONDS": float(env("CACHE_BREAKER_SECONDS", "5")),
         },
     }
 
@@ -366,6 +368,10 @@ PAGE_CACHE_LOCAL_SECONDS = float(
     env("PAGE_CACHE_LOCAL_SECONDS", "0" if WAGTAILFRONTENDCACHE else "1")
 )
 PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
+# After a purge, how many stale pages the site re-renders at once (all app processes together);
+# meanwhile the others are served their previous copy. 1 keeps all but one sync worker serving
+# hits while the hot pages are rendered again one by one; raise it with more app servers.
+PAGE_CACHE_STALE_RENDERS = int(env("PAGE_CACHE_STALE_RENDERS", "1"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")

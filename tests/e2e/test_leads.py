@@ -5,8 +5,8 @@ article's own `cta`). The time trap is off (LEAD_FORM_MIN_SECONDS=0), so a brows
 faster than a person is not quarantined, except in the test that proves the trap.
 """
 
-import os
 import functools
+import os
 import re
 import time
 import urllib.request
