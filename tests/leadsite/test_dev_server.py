@@ -77,7 +77,7 @@ def test_an_article_imported_from_the_command_line_shows_at_once(dev_server):
     assert headers["X-Page-Cache"] == "hit"
     assert "Imported at the prompt" not in body
 
-    source = workdir / "imported.md"
+    source = workdir / "imported-at-the-prompt.md"  # the file name is the slug
     source.write_text(ARTICLE.format(title="Imported at the prompt"))
     manage("import_articles", str(source), env=env)
 
