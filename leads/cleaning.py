@@ -44,6 +44,20 @@ def clean_text(value: str, *, line_breaks: bool = True) -> str:
     return value if line_breaks else LINE_BREAK.sub("", value)
 
 
+def is_one_line(value: str) -> bool:
+    """True if `value` holds no control character, tab or line break (Unicode's line and
+    paragraph separators included): what one-line text typed by a person may not hold."""
+    return not (CONTROL.search(value) or LINE_BREAK.search(value))
+
+
+def one_line(value) -> str:
+    """`value` as one header-safe line: control characters, tabs and line breaks become spaces,
+    runs of spaces one. For email subjects built from stored text, including snapshots saved
+    before CTA texts were checked (`validators.validate_one_line`)."""
+    text = LINE_BREAK.sub(" ", CONTROL.sub(" ", str(value)))
+    return " ".join(text.split())
+
+
 def clean_line(value: str) -> str:
     """A one-line value a person reads (UTM values, as shown in reports): no controls, no bidi
     overrides, no surrounding spaces."""

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .cleaning import one_line
 from .models import (
     CTAKind,
     DeliveryKind,
@@ -25,7 +26,6 @@ from .models import (
 from .scoring import explain
 from .staff import may_work_leads, user_label
 from .tokens import link_token
-from .validators import one_line
 
 
 def absolute(path: str) -> str:

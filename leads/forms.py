@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 
-from .cleaning import BIDI_CONTROL, CONTROL, LINE_BREAK, clip_url
+from .cleaning import BIDI_CONTROL, CONTROL, clip_url, is_one_line
 from .identity import tidy_email
 from .models import CTAKind
 from .tokens import form_token
@@ -46,7 +46,7 @@ class TextInput(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if CONTROL.search(value) or LINE_BREAK.search(value):
+        if not is_one_line(value):
             raise forms.ValidationError(
                 "Use letters, numbers and punctuation only, on one line.", code="control"
             )
@@ -75,7 +75,7 @@ class EmailInput(forms.EmailField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if CONTROL.search(value) or LINE_BREAK.search(value):
+        if not is_one_line(value):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         # Validated and stored as the mailbox it reaches (full-width letters, soft hyphens and
         # zero-width characters out, domain IDNA-encoded): see leads/identity.py.

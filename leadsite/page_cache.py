@@ -210,6 +210,8 @@ class LocalCopies:
     def previous(self, key) -> tuple | None:
         """The previous copy of `key` kept by keep_previous(), unless this process has a fresh
         copy or the time is up."""
+        if not self._previous:  # nearly always: no purge is being re-rendered
+            return None
         with self._lock:
             found = self._previous.get(key)
             if found is None or found[1] < time.monotonic():
@@ -346,8 +348,9 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        previous = local_copies.previous(key) if local_copies.get(key) is None else None
-        if previous is not None:  # another request renders it: no round trip meanwhile
+        previous = local_copies.previous(key)
+        if previous is not None and local_copies.get(key) is None:
+            # Another request renders it: no round trip meanwhile.
             return self.replay_stale(previous)
         try:
             current, stored, stale = lookup(key)
