@@ -1,3 +1,5 @@
+"""The StreamField block that places a call to action in a page body (blog articles)."""
+
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 

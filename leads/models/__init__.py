@@ -1,0 +1,93 @@
+"""The lead tables, one module per concern; every public name is re-exported here, so
+`from leads.models import Submission` works wherever a model lives.
+
+- cta: calls to action, consent wordings, topic CTAs, impression counts
+- contacts: people and sales notes; submissions: answers to CTAs and downloads
+- status: a lead's review status; deliveries: the follow-up outbox
+- subscriptions, scoring, campaigns, settings (lead settings, blocked domains)
+
+Nothing here writes leads by itself: every write goes through `leads.services`.
+See docs/leads.md for how the pieces fit.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from .. import memo
+from ..identity import normalise_email
+
+# Registration order: lead settings stay above scoring settings in the admin's Settings menu.
+from .settings import BlockedEmailDomain, LeadSettings
+
+# isort: split
+from .campaigns import Campaign
+from .contacts import Contact, ContactQuerySet, Note
+from .cta import (
+    DEFAULT_BUTTON_LABELS,
+    DEFAULT_CONSENT_TEXT,
+    CallToAction,
+    CallToActionQuerySet,
+    ConsentText,
+    CTAImpression,
+    CTAKind,
+    TopicCTA,
+    consent_version,
+)
+from .deliveries import (
+    Delivery,
+    DeliveryKind,
+    DeliveryQuerySet,
+    DeliveryStatus,
+    stuck_after,
+    stuck_sending,
+)
+from .references import public_reference
+from .scoring import DEFAULT_FREE_MAIL_DOMAINS, ScoringRule, ScoringSettings, ScoringSignal
+from .status import OPEN_STATUSES, Status
+from .submissions import DownloadEvent, Submission, SubmissionQuerySet
+from .subscriptions import Subscription, SubscriptionStatus
+
+__all__ = [
+    "DEFAULT_BUTTON_LABELS",
+    "DEFAULT_CONSENT_TEXT",
+    "DEFAULT_FREE_MAIL_DOMAINS",
+    "OPEN_STATUSES",
+    "BlockedEmailDomain",
+    "CTAImpression",
+    "CTAKind",
+    "CallToAction",
+    "CallToActionQuerySet",
+    "Campaign",
+    "ConsentText",
+    "Contact",
+    "ContactQuerySet",
+    "Delivery",
+    "DeliveryKind",
+    "DeliveryQuerySet",
+    "DeliveryStatus",
+    "DownloadEvent",
+    "LeadSettings",
+    "Note",
+    "ScoringRule",
+    "ScoringSettings",
+    "ScoringSignal",
+    "Status",
+    "Submission",
+    "SubmissionQuerySet",
+    "Subscription",
+    "SubscriptionStatus",
+    "TopicCTA",
+    "consent_version",
+    "normalise_email",
+    "public_reference",
+    "stuck_after",
+    "stuck_sending",
+]
+
+# Staff edits apply at once in the process that saves them (and within the TTL elsewhere).
+for _model, _memo in (
+    (LeadSettings, memo.lead_settings),
+    (BlockedEmailDomain, memo.blocked_domains),
+    (CallToAction, memo.ctas),
+):
+    post_save.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-save")
+    post_delete.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-del")

@@ -1,0 +1,120 @@
+"""The people who answered a CTA (contacts) and the notes sales keeps on them.
+
+Emails are stored normalised (leads/identity.py); `__str__` carries no personal data, because
+Wagtail copies it into its audit log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ..identity import normalise_email
+from .references import public_reference
+from .scoring import ScoringSettings
+
+
+class ContactQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        return self.filter(email=normalise_email(email))
+
+    def hot(self, threshold: int | None = None):
+        """Contacts whose score has reached the hot-lead threshold (the scoring settings',
+        unless the caller has already read it)."""
+        if threshold is None:
+            threshold = ScoringSettings.load().hot_threshold
+        return self.filter(score__gte=threshold)
+
+
+class Contact(models.Model):
+    """A person who answered at least one CTA, with the details they gave last."""
+
+    email = models.EmailField(
+        "email",
+        max_length=254,
+        help_text="Normalised (see leads/identity.py): trimmed, lower-case, without invisible "
+        "characters, the domain IDNA-encoded, e.g. 'ana@xn--bcher-kva.example'. Unique.",
+    )
+    reference = public_reference("unsubscribe")
+    name = models.CharField("name", max_length=120, blank=True)
+    company = models.CharField("company", max_length=120, blank=True)
+    phone = models.CharField("phone", max_length=40, blank=True)
+    job_title = models.CharField("job title", max_length=120, blank=True)
+    created_at = models.DateTimeField("first seen", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    unsubscribed_at = models.DateTimeField(
+        "unsubscribed",
+        null=True,
+        blank=True,
+        help_text="Set when the person follows an unsubscribe link: no more marketing email.",
+    )
+    score = models.IntegerField(
+        "score",
+        default=0,
+        db_index=True,
+        help_text="Lead score from the scoring rules, e.g. 55; recomputed by a task.",
+    )
+    score_explanation = models.JSONField(
+        "score explanation",
+        default=list,
+        blank=True,
+        help_text="Each rule that counted and its points, e.g. [['quote request', 40]].",
+    )
+    score_computed_at = models.DateTimeField("score computed", null=True, blank=True)
+    hot_notified_at = models.DateTimeField(
+        "hot-lead alert sent",
+        null=True,
+        blank=True,
+        help_text="When the score first reached the hot threshold and the owner was alerted "
+        "(once per contact).",
+    )
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["-created_at"]
+        constraints = [
+            # A constraint, not unique=True: on PostgreSQL that would add a second index
+            # (varchar_pattern_ops, for LIKE 'prefix%') that no query uses and every lead
+            # writes. The contact upsert's ON CONFLICT (email) relies on this one.
+            models.UniqueConstraint(fields=["email"], name="contact_email_unique"),
+            models.UniqueConstraint(fields=["reference"], name="contact_reference_unique"),
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower(models.functions.Trim("email"))),
+                name="contact_email_normalised",
+                violation_error_message="Email addresses are stored trimmed and in lower case.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Contact #{self.pk}"
+
+
+class Note(models.Model):
+    """A salesperson's note on a contact: anyone with lead rights reads it, only its author
+    edits it."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="notes", verbose_name="contact"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_notes",
+        verbose_name="author",
+    )
+    text = models.TextField(
+        "note",
+        max_length=4000,
+        help_text="e.g. 'Called on Tuesday: evaluating two vendors, decision in March.'",
+    )
+    created_at = models.DateTimeField("written", auto_now_add=True)
+    updated_at = models.DateTimeField("last edited", auto_now=True)
+
+    class Meta:
+        verbose_name = "note"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Note #{self.pk}"

@@ -1,0 +1,309 @@
+"""Calls to action: the offers readers answer, the consent wordings shown with them, the CTA
+shown by topic, and how often each CTA was seen.
+
+Nothing here writes leads: every write goes through `leads.services`.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import PreviewableMixin
+from wagtail.search import index
+
+from .. import memo
+from ..staff import lead_worker_choices
+from ..validators import validate_one_line
+from .contacts import Contact
+from .status import Status
+
+
+class CTAKind(models.TextChoices):
+    DOWNLOAD = "download", "Download (gated eBook or whitepaper)"
+    QUOTE = "quote", "Quote request"
+    NEWSLETTER = "newsletter", "Newsletter signup"
+    WEBINAR = "webinar", "Webinar registration"
+
+
+DEFAULT_BUTTON_LABELS = {
+    CTAKind.DOWNLOAD: "Download Now",
+    CTAKind.QUOTE: "Get Your Free Quote",
+    CTAKind.NEWSLETTER: "Subscribe",
+    CTAKind.WEBINAR: "Reserve my seat",
+}
+
+DEFAULT_CONSENT_TEXT = (
+    "I agree that {site} may store my details to answer this request and email me about it. "
+    "I can unsubscribe at any time."
+)
+
+
+class CallToActionQuerySet(models.QuerySet):
+    def with_document(self):
+        return self.select_related("document")
+
+    def for_submission(self, pk):
+        """The CTA a form posts to, or None. Read from the database at most every 30 s per
+        process: every lead needs it, and an edit applies at once in the saving process."""
+        return memo.ctas.get(pk, lambda: self.with_document().filter(pk=pk).first())
+
+
+class CallToAction(PreviewableMixin, index.Indexed, models.Model):
+    """One offer a reader can answer: a gated download, a quote, a newsletter or a webinar."""
+
+    kind = models.CharField(
+        "kind",
+        max_length=16,
+        choices=CTAKind.choices,
+        help_text="Decides which fields the form asks for. Downloads need a document, "
+        "webinars a date and a seat limit.",
+    )
+    title = models.CharField(
+        "internal name",
+        max_length=120,
+        validators=[validate_one_line],
+        help_text="How editors and sales find this CTA, e.g. 'Lead scoring playbook (eBook)'.",
+    )
+    headline = models.CharField(
+        "headline",
+        max_length=120,
+        validators=[validate_one_line],
+        help_text="The offer in one line, e.g. 'Get the 30-page lead scoring playbook'.",
+    )
+    text = models.TextField(
+        "supporting text",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences on what the reader gets.",
+    )
+    button_label = models.CharField(
+        "button label",
+        max_length=40,
+        blank=True,
+        validators=[validate_one_line],
+        help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', "
+        "'Subscribe' or 'Reserve my seat'.",
+    )
+    consent_text = models.TextField(
+        "consent text",
+        max_length=600,
+        blank=True,
+        help_text="Shown next to the form and stored with every submission. Leave blank for "
+        "the site's default wording.",
+    )
+    thank_you_message = models.TextField(
+        "thank-you message",
+        max_length=600,
+        default="Thank you! We have received your request.",
+        help_text="Shown after a successful submission.",
+    )
+    confirmation_email_text = models.TextField(
+        "confirmation email text",
+        max_length=2000,
+        blank=True,
+        help_text="The body of the email the reader receives; the greeting, download or "
+        "confirmation link and unsubscribe link are added around it.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_ctas",
+        verbose_name="owner",
+        limit_choices_to=lead_worker_choices,
+        error_messages={"invalid": "Only people who may work leads (Sales) can own a CTA."},
+        help_text="Gets the notification of each lead; only people who may work leads (Sales, "
+        "Sales managers) can be chosen. Leave blank for the sales inbox.",
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="gated document",
+        help_text="Downloads only: the eBook or whitepaper. It is no longer reachable by its "
+        "public document URL, only through signed links.",
+    )
+    event_starts_at = models.DateTimeField(
+        "event starts at",
+        null=True,
+        blank=True,
+        help_text="Webinars only: date and time of the event.",
+    )
+    seat_limit = models.PositiveIntegerField(
+        "seat limit",
+        null=True,
+        blank=True,
+        help_text="Webinars only: registrations are refused once this many are taken.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallToActionQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("headline"),
+                FieldPanel("text"),
+                FieldPanel("button_label"),
+                FieldPanel("consent_text"),
+            ],
+            heading="What the reader sees",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("thank_you_message"), FieldPanel("confirmation_email_text")],
+            heading="After the submission",
+        ),
+        FieldPanel("owner"),
+        FieldPanel("document", heading="Download: gated document"),
+        FieldRowPanel([FieldPanel("event_starts_at"), FieldPanel("seat_limit")], heading="Webinar"),
+    ]
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("headline"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "call to action"
+        verbose_name_plural = "calls to action"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=CTAKind.DOWNLOAD) | Q(document__isnull=False),
+                name="cta_download_has_document",
+                violation_error_message="A download needs a gated document.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CTAKind.WEBINAR)
+                | Q(event_starts_at__isnull=False, seat_limit__isnull=False),
+                name="cta_webinar_has_date_and_seats",
+                violation_error_message="A webinar needs a start time and a seat limit.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def label(self) -> str:
+        return self.button_label or DEFAULT_BUTTON_LABELS[self.kind]
+
+    @property
+    def consent(self) -> str:
+        return self.consent_text or DEFAULT_CONSENT_TEXT.format(site=settings.WAGTAIL_SITE_NAME)
+
+    @property
+    def consent_version(self) -> str:
+        return consent_version(self.consent)
+
+    @property
+    def is_past(self) -> bool:
+        return bool(self.event_starts_at and self.event_starts_at <= timezone.now())
+
+    def seat_holders(self):
+        """The people registered for this webinar: one seat each, however often they sent
+        the form. Quarantined registrations hold none, nor do erased people's."""
+        return Contact.objects.filter(
+            pk__in=self.submissions.live().exclude(status=Status.SPAM).values("contact")
+        )
+
+    def seats_taken(self) -> int:
+        return self.seat_holders().count()
+
+    def is_full(self) -> bool:
+        return self.kind == CTAKind.WEBINAR and self.seats_taken() >= (self.seat_limit or 0)
+
+    def get_preview_template(self, request, mode_name):
+        return "leads/cta_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"cta": self, "page": None}
+
+
+def consent_version(text: str) -> str:
+    """A short fingerprint of a consent wording: a stored submission points at its exact text."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class ConsentText(models.Model):
+    """Every consent wording ever shown, by version, so a submission keeps the exact words."""
+
+    version = models.CharField("version", max_length=16, unique=True, editable=False)
+    text = models.TextField("text", editable=False)
+    first_shown_at = models.DateTimeField("first shown", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consent text"
+        ordering = ["-first_shown_at"]
+
+    def __str__(self):
+        return f"Consent text {self.version}"
+
+
+class TopicCTA(models.Model):
+    """The CTA shown after articles on a topic that have no CTA of their own."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        related_name="fallback_cta",
+        verbose_name="topic",
+        help_text="Articles with this topic and no CTA of their own show the CTA below.",
+    )
+    cta = models.ForeignKey(
+        CallToAction,
+        on_delete=models.CASCADE,
+        related_name="topics",
+        verbose_name="call to action",
+    )
+
+    panels = [FieldPanel("tag"), FieldPanel("cta")]
+
+    class Meta:
+        verbose_name = "topic CTA"
+        verbose_name_plural = "topic CTAs"
+        ordering = ["tag__name"]
+
+    def __str__(self):
+        return f"CTA for topic {self.tag}"
+
+
+class CTAImpression(models.Model):
+    """How often a CTA was seen on a page on a day: a count, nothing about the visitor."""
+
+    day = models.DateField("day")
+    cta = models.ForeignKey(
+        CallToAction,
+        on_delete=models.CASCADE,
+        related_name="impressions",
+        verbose_name="call to action",
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="page",
+    )
+    count = models.PositiveIntegerField("impressions", default=0)
+
+    class Meta:
+        verbose_name = "CTA impression count"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "cta", "page"], name="impression_once_per_day_cta_page"
+            )
+        ]
+
+    def __str__(self):
+        return f"Impressions of CTA #{self.cta_id} on page #{self.page_id} on {self.day}"
