@@ -162,7 +162,8 @@ class Submission(models.Model):
         ]
         # Every lead writes each of these: no single-column copy of an index's first column,
         # and no varchar_pattern_ops twins (unique=True or db_index=True on a CharField adds
-        # one on PostgreSQL) for LIKE 'prefix%', which nothing runs (docs/performance.md).
+        # one on PostgreSQL) for LIKE 'prefix%', which nothing runs (docs/leads.md, "What the
+        # capture path costs").
         indexes = [
             models.Index(fields=["status", "-received_at"], name="submission_status_recent"),
             models.Index(fields=["owner", "-received_at"], name="submission_owner_recent"),
