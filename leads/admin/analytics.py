@@ -24,12 +24,10 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .. import analytics
-from ..inbox_filters import MINE, OPEN
-from ..models import OPEN_STATUSES, Campaign, Contact, ScoringSettings, Status, Submission
+from ..models import OPEN_STATUSES, Campaign, Contact, ScoringSettings, Submission
+from ..permissions import ADD_CAMPAIGN, EDIT_CAMPAIGN, may_view_leads
 from ..templatetags.lead_analytics import money
-
-VIEW_LEADS = "leads.view_submission"
-
+from .inbox.filters import MINE, OPEN, QUEUE_STATUSES
 
 # The chart --------------------------------------------------------------------------------
 
@@ -131,7 +129,7 @@ class AnalyticsView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_LEADS):
+        if not may_view_leads(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -146,15 +144,15 @@ class AnalyticsView(WagtailAdminTemplateMixin, TemplateView):
             report=report,
             chart=bar_chart(report.per_day),
             periods=analytics.PERIODS,
-            can_edit_campaigns=user.has_perm("leads.change_campaign"),
-            can_add_campaigns=user.has_perm("leads.add_campaign"),
+            can_edit_campaigns=user.has_perm(EDIT_CAMPAIGN),
+            can_add_campaigns=user.has_perm(ADD_CAMPAIGN),
         )
         return context
 
 
 class LeadsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(VIEW_LEADS)
+        return may_view_leads(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -235,7 +233,7 @@ class LeadsPanel(Component):
         user = self.request.user
         threshold = ScoringSettings.load().hot_threshold
         counts = Submission.objects.live().aggregate(
-            awaiting=Count("pk", filter=Q(status__in=[Status.NEW, Status.IN_REVIEW])),
+            awaiting=Count("pk", filter=Q(status__in=QUEUE_STATUSES)),
             mine=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner=user)),
         )
         hot = (
@@ -270,5 +268,5 @@ class LeadsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_leads_panel(request, panels):
-    if request.user.has_perm(VIEW_LEADS):
+    if may_view_leads(request.user):
         panels.append(LeadsPanel(request))
