@@ -1,11 +1,12 @@
 """Who may do what with leads: the permission names and the rules built on them, in one place.
 
-Every check in the leads app asks here, never spells a permission itself. Working leads
-(reviewing, assigning, owning a CTA or a lead, receiving email that carries lead data) is one
-right, `leads.change_submission`, which the Sales and Sales managers groups hold, and needs an
-active account; `lead_workers()` is that rule as a query, for the people not signed in (owner
-choices, email recipients at sending time). For the signed-in user the same rule is
-`may_review_leads(user)`: Django's `has_perm` is False for an inactive account too.
+Every check the leads app makes itself asks here (Wagtail's viewsets check the model rights on
+their own). Working leads (reviewing, assigning, owning a CTA or a lead, receiving email that
+carries lead data) is one right, `leads.change_submission`, which the Sales and Sales managers
+groups hold, on an active account. `lead_workers()` is that rule as a query, for people other
+than the signed-in user (owner choices, email recipients at sending time); for the signed-in
+user it is `may_review_leads(user)`, and Django's `has_perm` is False for an inactive account
+too, so both agree.
 """
 
 from django.contrib.auth import get_user_model
@@ -38,10 +39,6 @@ def may_review_leads(user) -> bool:
     """May the signed-in user review and assign leads: `may_work_leads` for the request's user
     (`has_perm` caches the rights for the request)."""
     return user.has_perm(WORK_LEADS)
-
-
-def may_export_leads(user) -> bool:
-    return user.has_perm(EXPORT_LEADS)
 
 
 def may_view_contacts(user) -> bool:

@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from .. import services
 from .cells import (
     clean_for_spreadsheet,
     clean_for_xlsx,
@@ -113,8 +114,6 @@ class SafeSpreadsheetExportMixin(CsvExportMixin, XlsxExportMixin):
 
     def record_export(self, queryset, export_format: str) -> None:
         """Personal data is leaving: say so in the audit log before the first byte does."""
-        from .. import services
-
         services.export_record(
             model=self.model,
             label=self.export_audit_label,

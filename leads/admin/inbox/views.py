@@ -28,7 +28,7 @@ from wagtail.admin.views.generic.usage import UsageView
 
 from ...exports import SafeSpreadsheetExportMixin
 from ...models import Status, Submission
-from ...permissions import may_review_leads
+from ...permissions import EXPORT_LEADS, may_review_leads
 from ...staff import user_label
 from .bulk import BulkActionForm
 from .filters import QUEUE_STATUSES
@@ -64,6 +64,7 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
     and formula-safe; only with leads.export_submission: see leads/exports/)."""
 
     page_title = "Lead inbox"
+    export_permission = EXPORT_LEADS
     export_audit_label = "Lead inbox export"
     results_template_name = "leads/admin/inbox/index_results.html"
     custom_field_preprocess = {"owner": {"csv": owner_cell, "xlsx": owner_cell}}
