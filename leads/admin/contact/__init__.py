@@ -20,13 +20,12 @@ from ...audit import (
     StatusChangeFormatter,
     status_label,
 )
-from .forms import AssignForm, NoteForm, StatusForm
+from .forms import AssignForm, NoteForm, StatusForm, SubmissionCard
 from .listing import ContactIndexView, contact_url
 from .record import (
     TOUCH_LABELS,
     UTM_LABELS,
     ContactRecord,
-    SubmissionCard,
     TimelineItem,
     assignable_users,
     explanation_rows,

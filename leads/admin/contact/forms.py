@@ -1,7 +1,10 @@
-"""The contact page's forms: move a submission on, assign it, write a note.
+"""The contact page's forms: move a submission on, assign it, write a note; and the card
+that shows a submission with the forms the user may use on it.
 
 The statuses offered are the ones the workflow allows next (services.allowed_transitions).
 """
+
+from dataclasses import dataclass
 
 from django import forms
 
@@ -68,3 +71,12 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Seen by everyone with lead rights, e.g. 'Called on Tuesday: decision in March.'",
     )
+
+
+@dataclass
+class SubmissionCard:
+    """One submission with the review forms the current user may use on it."""
+
+    submission: Submission
+    status_form: StatusForm | None = None
+    assign_form: AssignForm | None = None

@@ -19,7 +19,6 @@ from ...audit import status_label
 from ...models import Contact, Delivery, DownloadEvent, Note, Submission
 from ...permissions import lead_workers
 from ...staff import user_label
-from .forms import AssignForm, StatusForm
 
 
 @dataclass
@@ -31,15 +30,6 @@ class TimelineItem:
     submission: Submission | None = None
     entry: ModelLogEntry | None = None
     rows: list[tuple[str, str]] = field(default_factory=list)  # label, value
-
-
-@dataclass
-class SubmissionCard:
-    """One submission with the review forms the current user may use on it."""
-
-    submission: Submission
-    status_form: StatusForm | None = None
-    assign_form: AssignForm | None = None
 
 
 @dataclass

@@ -29,8 +29,8 @@ from ...permissions import (
     may_view_contacts,
 )
 from ...staff import user_label
-from .forms import AssignForm, NoteForm, StatusForm
-from .record import ContactRecord, SubmissionCard, assignable_users, explanation_rows
+from .forms import AssignForm, NoteForm, StatusForm, SubmissionCard
+from .record import ContactRecord, assignable_users, explanation_rows
 
 
 class ContactMixin:
