@@ -2,47 +2,72 @@ from django.apps import AppConfig
 
 
 class LeadsConfig(AppConfig):
-    """Lead capture: calls to action, contacts, submissions, spam defence and follow-up."""
+    """Lead capture: calls to action, contacts, submissions, spam defence and follow-up.
+
+    `ready()` checks the lead settings and connects every signal receiver of the app, so this
+    is the one place to read what reacts to a save or a delete (no `@receiver` elsewhere).
+    """
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "leads"
     verbose_name = "Leads"
 
     def ready(self):
-        from django.conf import settings
+        check_settings()
+        connect_signals()
 
-        from .privacy import parse_retention
-        from .spam import parse_rate_limits
 
-        # A typo in LEAD_RATE_LIMITS stops the boot instead of failing every submission, one in
-        # LEAD_RETENTION_DAYS instead of the nightly retention run.
-        parse_rate_limits(settings.LEAD_RATE_LIMITS)
-        parse_retention(settings.LEAD_RETENTION_DAYS)
+def check_settings():
+    """A typo in LEAD_RATE_LIMITS stops the boot instead of failing every submission, one in
+    LEAD_RETENTION_DAYS instead of the nightly retention run."""
+    from django.conf import settings
 
-        from django.db.models.signals import post_delete, post_save
+    from .privacy import parse_retention
+    from .spam import parse_rate_limits
 
-        from leadsite import page_cache
+    parse_rate_limits(settings.LEAD_RATE_LIMITS)
+    parse_retention(settings.LEAD_RETENTION_DAYS)
 
-        from .models import CallToAction, ScoringRule, ScoringSettings, TopicCTA
-        from .tasks import rescore_everyone_after_commit
 
-        # Scores are recomputed when what they are computed from changes.
-        for model in (ScoringRule, ScoringSettings):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    rescore_everyone_after_commit,
-                    sender=model,
-                    dispatch_uid=f"rescore-{model.__name__}-{signal is post_save}",
-                )
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
 
-        # Cached pages show CTAs (in bodies, after articles, by topic, on the home page).
-        for model, receiver in (
-            (CallToAction, page_cache.purge_after_change),
-            (TopicCTA, page_cache.purge_after_placement),
-        ):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    receiver,
-                    sender=model,
-                    dispatch_uid=f"purge-{model.__name__}-{signal is post_save}",
-                )
+    from leadsite import page_cache
+
+    from . import memo
+    from .models import (
+        BlockedEmailDomain,
+        CallToAction,
+        LeadSettings,
+        ScoringRule,
+        ScoringSettings,
+        TopicCTA,
+    )
+    from .tasks import rescore_everyone_after_commit
+
+    def on_change(model, receiver, uid: str) -> None:
+        """`receiver` runs after each save and each delete of `model`."""
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-del")
+
+    # Staff edits apply at once in the process that saves them (and within the memo's TTL in
+    # the others): the capture path reads these rows from per-process memos (leads/memo.py).
+    # Connected first, so that the receivers below read the new rows.
+    for model, model_memo in (
+        (LeadSettings, memo.lead_settings),
+        (BlockedEmailDomain, memo.blocked_domains),
+        (CallToAction, memo.ctas),
+    ):
+        # Same ids as the connections leads/models.py makes at import, until they move here.
+        on_change(model, model_memo.clear, f"memo-{model.__name__}")
+
+    # Scores are recomputed when what they are computed from changes.
+    for model in (ScoringRule, ScoringSettings):
+        on_change(model, rescore_everyone_after_commit, f"rescore-{model.__name__}")
+
+    # Cached pages show CTAs (in bodies, after articles, by topic, on the home page).
+    for model, receiver in (
+        (CallToAction, page_cache.purge_after_change),
+        (TopicCTA, page_cache.purge_after_placement),
+    ):
+        on_change(model, receiver, f"purge-{model.__name__}")

@@ -1,4 +1,8 @@
-"""Leads in the Wagtail admin: the CTA library, topic CTAs, blocked domains, submissions."""
+"""Leads in the Wagtail admin: the CTA library, topic CTAs, blocked domains, submissions.
+
+The sales workspace's screens are in leads/admin/ (imported here, so that they register); how
+the app's audit-log actions read is in leads/audit.py.
+"""
 
 from django.shortcuts import render
 from wagtail import hooks
@@ -7,15 +11,15 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import services
-from .admin import (
-    analytics,  # noqa: F401 - analytics, campaigns, dashboard panel
-    inbox,  # noqa: F401 - the inbox at /admin/leads/
-    menu,  # noqa: F401 - registers the Leads menu
-    privacy,  # noqa: F401
-    scoring,  # noqa: F401
+from . import audit, services
+from .admin import (  # noqa: F401 - each registers its own views and items of the Leads menu
+    analytics,  # analytics, campaigns, dashboard panel
+    contact,  # a contact's page and the contacts list
+    inbox,  # the inbox at /admin/leads/
+    menu,  # the Leads menu
+    privacy,  # find, export and erase a person's data
+    scoring,  # scoring rules
 )
-from .admin.contact import LOG_FORMATTERS  # also registers the contact page
 from .models import BlockedEmailDomain, CallToAction, Submission, TopicCTA
 
 
@@ -72,12 +76,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(Submission, ReadOnlyPolicy(Submission), exact_class=True)
 
 
-@hooks.register("register_log_actions")
-def register_log_actions(actions):
-    # Formatter classes, not (label, function) pairs: Wagtail would show a plain function's
-    # repr instead of calling it.
-    for action, formatter in LOG_FORMATTERS.items():
-        actions.register_action(action)(formatter)
+hooks.register("register_log_actions", audit.register_log_actions)
 
 
 @hooks.register("after_create_snippet")

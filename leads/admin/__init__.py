@@ -1,10 +1,12 @@
-"""The sales workspace in the Wagtail admin, one module per screen.
+"""The sales workspace in the Wagtail admin, one package or module per screen.
 
-- inbox.py      the review queue at /admin/leads/ (filters, bulk actions, exports)
-- contact.py    a contact's page: details, timeline, notes, score, transitions
-- analytics.py  lead analytics, campaigns and their spend, dashboard panels
-- scoring.py    scoring rules and settings
-- privacy.py    find, export and erase a person's data
+- inbox/       the review queue at /admin/leads/ (filters, bulk actions, exports)
+- contact/     a contact's page (details, timeline, notes, score, transitions), the contacts list
+- analytics/   lead analytics, campaigns and their spend, the dashboard panel
+- scoring.py   scoring rules and settings
+- privacy.py   find, export and erase a person's data
+- menu.py      the "Leads" menu
 
-Each module registers its own views and its own items of the "Leads" menu (see menu.py).
+Each registers its own views and its own items of the "Leads" menu; leads/wagtail_hooks.py
+imports them. Who may see what is decided in leads/permissions.py.
 """

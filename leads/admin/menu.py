@@ -4,12 +4,14 @@ screen registers with the `register_leads_menu_item` hook."""
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from ..permissions import may_view_leads
+
 leads_menu = Menu(register_hook_name="register_leads_menu_item")
 
 
 class LeadsMenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("leads.view_submission")
+        return may_view_leads(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -7,14 +7,11 @@ page, and only the erasure, which is done, redirects (Post/Redirect/Get) to a me
 counts. Managers only: erasing deletes contacts, so it needs `leads.delete_contact`.
 """
 
-import json
-
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -23,12 +20,11 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import LogFormatter
 
 from .. import privacy, services
+from ..exports import json_download
 from ..models import normalise_email
-
-PERMISSION = "leads.delete_contact"
+from ..permissions import may_erase_personal_data
 
 
 class EmailForm(forms.Form):
@@ -68,7 +64,7 @@ class PrivacyView(WagtailAdminTemplateMixin, View):
         return [*self.breadcrumbs_items, {"url": "", "label": "Privacy"}]
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
+        if not may_erase_personal_data(request.user):
             return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -93,13 +89,7 @@ class PrivacyView(WagtailAdminTemplateMixin, View):
         return self.render("results.html", form=form, data=data, email=email)
 
     def export(self, email: str, user) -> HttpResponse:
-        data = services.person_export(email=email, by=user)
-        body = json.dumps(data, indent=2, ensure_ascii=False)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        # The file name says when, not whose: downloads folders and proxies see it.
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="lead-data-{stamp}.json"'
-        return response
+        return json_download(services.person_export(email=email, by=user), stem="lead-data")
 
     def erase(self, request):
         form = EraseForm(request.POST)
@@ -120,20 +110,9 @@ class PrivacyView(WagtailAdminTemplateMixin, View):
         )
 
 
-class EraseFormatter(LogFormatter):
-    """How an erasure reads in the history: its cause, nothing about the person."""
-
-    label = "Erase personal data"
-
-    def format_message(self, log_entry):
-        if log_entry.data.get("cause") == "retention":
-            return "Personal data erased by the retention policy"
-        return "Personal data erased on request"
-
-
 class PrivacyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
+        return may_erase_personal_data(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -146,8 +125,3 @@ def register_privacy_menu_item():
     return PrivacyMenuItem(
         "Privacy", reverse_lazy("leads_privacy"), icon_name="lock", name="privacy", order=900
     )
-
-
-@hooks.register("register_log_actions")
-def register_erase_log_action(actions):
-    actions.register_action("leads.erase")(EraseFormatter)

@@ -13,9 +13,9 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.log_actions import LogFormatter
 
 from ..models import CTAKind, ScoringRule, ScoringSettings, ScoringSignal
+from ..permissions import EDIT_SCORING_SETTINGS, VIEW_SCORING_RULES
 from ..scoring import signed
 
 DOMAIN_CLASSES = ("business", "free")
@@ -56,7 +56,7 @@ class ScoringRuleIndexView(IndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["scoring_settings"] = ScoringSettings.load()
-        if self.request.user.has_perm("leads.change_scoringsettings"):
+        if self.request.user.has_perm(EDIT_SCORING_SETTINGS):
             context["scoring_settings_url"] = reverse(
                 "wagtailsettings:edit", args=["leads", "scoringsettings"]
             )
@@ -97,7 +97,7 @@ def register_scoring_rule_viewset():
 
 class ScoringMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("leads.view_scoringrule")
+        return request.user.has_perm(VIEW_SCORING_RULES)
 
 
 @hooks.register("register_leads_menu_item")
@@ -109,17 +109,3 @@ def register_scoring_menu_item():
         name="leads-scoring",
         order=500,
     )
-
-
-class HotLeadFormatter(LogFormatter):
-    """How the alert reads in a contact's history: the score, never lead data."""
-
-    label = "Hot lead"
-
-    def format_message(self, log_entry):
-        return f"Score reached {log_entry.data.get('score', '?')}: hot-lead alert sent"
-
-
-@hooks.register("register_log_actions")
-def register_scoring_log_actions(actions):
-    actions.register_action("leads.hot_lead")(HotLeadFormatter)

@@ -205,7 +205,7 @@ def erase_form(data):
 
 SETTINGS = "wagtailsettings:edit"
 URLS = {
-    # The inbox (leads/admin/inbox.py)
+    # The inbox (leads/admin/inbox/)
     "inbox": get("leads_inbox:index"),
     "inbox_search": get("leads_inbox:index", query="?q=secret.person"),
     "inbox_results": get("leads_inbox:index_results"),
@@ -235,7 +235,7 @@ URLS = {
     "inbox_bulk_guessed": post(
         "leads_inbox:bulk", form=lambda data: {"ids": [MISSING], "action": "spam"}
     ),
-    # Contacts and the contact page (leads/admin/contact.py)
+    # Contacts and the contact page (leads/admin/contact/)
     "contacts": get("leads_contact:index"),
     "contacts_search": get("leads_contact:index", query="?q=secret.person"),
     "contacts_results": get("leads_contact:index_results"),
@@ -281,7 +281,7 @@ URLS = {
     "delivery_retry_other_contact": post(
         "leads_contact:delivery_retry", "contact", "other_delivery", guessed=True
     ),
-    # Analytics and campaigns (leads/admin/analytics.py)
+    # Analytics and campaigns (leads/admin/analytics/)
     "analytics": get("leads_analytics"),
     "analytics_90_days": get("leads_analytics", query="?days=90"),
     "campaigns": get("leads_campaigns:index"),

@@ -1,0 +1,34 @@
+"""Lead analytics, campaign spend and the sales panels of the Wagtail dashboard.
+
+- views.py      /admin/leads/analytics/ (chart.py draws its leads-per-day chart)
+- campaigns.py  /admin/leads/campaigns/: sales managers edit, sales read
+- dashboard.py  leads awaiting review, hot leads and my open leads, on the dashboard
+"""
+
+from .campaigns import CampaignViewSet, campaign_viewset, register_campaign_viewset
+from .chart import Bar, BarChart, Tick, bar_chart, nice_step
+from .dashboard import LeadsPanel, add_leads_panel, inbox_url
+from .views import (
+    AnalyticsView,
+    LeadsMenuItem,
+    register_analytics_menu_item,
+    register_analytics_url,
+)
+
+__all__ = [
+    "AnalyticsView",
+    "Bar",
+    "BarChart",
+    "CampaignViewSet",
+    "LeadsMenuItem",
+    "LeadsPanel",
+    "Tick",
+    "add_leads_panel",
+    "bar_chart",
+    "campaign_viewset",
+    "inbox_url",
+    "nice_step",
+    "register_analytics_menu_item",
+    "register_analytics_url",
+    "register_campaign_viewset",
+]

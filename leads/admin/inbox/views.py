@@ -1,0 +1,205 @@
+"""The inbox's screens: the review queue with its columns, and a submission's record.
+
+A Wagtail IndexView of submissions, so filters, search, sorting, pagination and exports work
+(and look) like every other Wagtail listing. It opens on the review queue (new and in review,
+newest first). Nothing personal reaches a URL or a page title: rows link to the contact page
+by id.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.ui.tables import (
+    BaseColumn,
+    Column,
+    DateColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.models import (
+    DeleteView,
+    EditView,
+    IndexView,
+    InspectView,
+)
+from wagtail.admin.views.generic.usage import UsageView
+
+from ...exports import SafeSpreadsheetExportMixin
+from ...models import Status, Submission
+from ...permissions import EXPORT_LEADS, may_review_leads
+from ...staff import user_label
+from .bulk import BulkActionForm
+from .filters import QUEUE_STATUSES
+
+# Columns ----------------------------------------------------------------------------------
+
+
+class SelectColumn(BaseColumn):
+    """A checkbox per row for the bulk actions; its label is the row's name, by reference."""
+
+    header_template_name = "leads/admin/inbox/select_all_cell.html"
+    cell_template_name = "leads/admin/inbox/select_cell.html"
+
+
+def row_title_id(submission: Submission) -> str:
+    return f"lead-{submission.pk}-name"
+
+
+def owner_label(submission: Submission) -> str:
+    return user_label(submission.owner) if submission.owner_id else "Unassigned"
+
+
+def owner_cell(owner) -> str | None:
+    """The owner in an export as the inbox shows them ("Sam Seller"), not their login name."""
+    return user_label(owner) if owner else None
+
+
+# Views ------------------------------------------------------------------------------------
+
+
+class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """The review queue, its filters and search, and the export of what is listed (streamed
+    and formula-safe; only with leads.export_submission: see leads/exports/)."""
+
+    page_title = "Lead inbox"
+    export_permission = EXPORT_LEADS
+    export_audit_label = "Lead inbox export"
+    results_template_name = "leads/admin/inbox/index_results.html"
+    custom_field_preprocess = {"owner": {"csv": owner_cell, "xlsx": owner_cell}}
+
+    def get_base_queryset(self):
+        # Erased people are gone for good; the joins are what each row shows, so a page costs
+        # the same few queries however many rows it has.
+        return Submission.objects.live().select_related("contact", "owner")
+
+    def filter_queryset(self, queryset):
+        if self.filters and not self.filters.is_valid():
+            # A filter that does not validate (a score of "abc") shows its error; the list
+            # stays the review queue rather than falling back to everything, spam included.
+            return queryset.filter(status__in=QUEUE_STATUSES)
+        return super().filter_queryset(queryset)
+
+    def order_queryset(self, queryset):
+        # A tie-breaker, so that equal scores or names never repeat or skip rows across pages.
+        queryset = super().order_queryset(queryset)
+        return queryset.order_by(*queryset.query.order_by, "-pk")
+
+    @cached_property
+    def can_review(self) -> bool:
+        return may_review_leads(self.request.user)
+
+    @cached_property
+    def columns(self):
+        columns = [
+            TitleColumn(
+                "person_name",
+                # A newsletter signup gives no name: the link still needs words.
+                accessor=lambda submission: submission.person_name or "(no name given)",
+                label="Name",
+                sort_key="contact__name",
+                get_url=self.get_row_url,
+                get_title_id=row_title_id,
+            ),
+            Column("person_email", label="Email"),
+            Column("company", label="Company", sort_key="contact__company"),
+            Column("cta_kind", label="CTA kind", accessor="get_cta_kind_display"),
+            Column("page_title", label="Article"),
+            Column("score", label="Score", sort_key="contact__score"),
+            StatusTagColumn(
+                "status",
+                label="Status",
+                accessor="get_status_display",
+                sort_key="status",
+                primary=lambda submission: submission.status == Status.NEW,
+            ),
+            Column("owner", label="Owner", accessor=owner_label),
+            DateColumn("received_at", label="Received", sort_key="received_at"),
+        ]
+        if self.can_review:
+            columns.insert(0, SelectColumn("select", label="Select"))
+        return columns
+
+    @cached_property
+    def contact_url_pattern(self) -> str:
+        """The contact page's URL with a placeholder id, found once per request."""
+        try:
+            return reverse("leads_contact:detail", args=[0]).replace("/0/", "/{}/")
+        except NoReverseMatch:  # the contact page is not installed: its agreed address
+            return reverse("leads_inbox:index") + "contacts/{}/"
+
+    def get_row_url(self, submission: Submission) -> str:
+        """A lead opens its contact's page; a quarantined one (no contact yet) its record."""
+        if submission.contact_id:
+            return self.contact_url_pattern.format(submission.contact_id)
+        return reverse("leads_inbox:inspect", args=[submission.pk])
+
+    @cached_property
+    def no_results_message(self):
+        if (
+            self.filters
+            and not self.filters.status_view
+            and (self.is_searching or self.is_filtering)
+        ):
+            return (
+                "No lead in the review queue matches. To look further, choose the status "
+                "'All but spam' in the filters."
+            )
+        if not (self.is_searching or self.is_filtering):
+            return "The review queue is empty: every new lead has been looked at."
+        return "No lead matches."
+
+    @cached_property
+    def listing_url(self) -> str:
+        """This list as the user sees it (filters, search, sort, page), to come back to after
+        a bulk action; also when it was refreshed in place through the results URL."""
+        params = self.request.GET.copy()
+        for internal in ("_w_filter_fragment", "export"):
+            params.pop(internal, None)
+        return f"{self.index_url}?{params.urlencode()}" if params else self.index_url
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if self.can_review:
+            context["bulk_form"] = BulkActionForm(initial={"next": self.listing_url})
+            context["bulk_url"] = reverse("leads_inbox:bulk")
+        return context
+
+
+class CheckRightsFirstMixin:
+    """Rights are checked before the submission is looked up, so a guessed id answers like a
+    real one to someone without rights; with rights, an unknown or erased id is a 404."""
+
+    def setup(self, request, *args, **kwargs):
+        self.request = request
+        needed = self.any_permission_required or [self.permission_required]
+        if not self.user_has_any_permission(needed):
+            raise PermissionDenied
+        super().setup(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Submission.objects.live(), pk=self.kwargs[self.pk_url_kwarg])
+
+
+class InboxInspectView(CheckRightsFirstMixin, InspectView):
+    """A submission's full record; where quarantined ones (with no contact yet) open."""
+
+    def get_page_title(self):
+        return "Submission"
+
+
+class ClosedEditView(CheckRightsFirstMixin, EditView):
+    pass
+
+
+class ClosedDeleteView(CheckRightsFirstMixin, DeleteView):
+    pass
+
+
+class ClosedHistoryView(CheckRightsFirstMixin, HistoryView):
+    pass
+
+
+class ClosedUsageView(CheckRightsFirstMixin, UsageView):
+    pass
