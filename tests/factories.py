@@ -171,13 +171,74 @@ def cta_admin_form(**fields):
     } | fields
 
 
-def make_member(username, group="Sales", *, email=None, **fields):
-    """A staff account in one of the groups the migrations create ("Sales", "Editors"...);
-    email `<username>@staff.example` unless given."""
+PASSWORD = "pw"  # every test account's, unless given
+# Role -> the group the migrations create for it.
+GROUPS = {
+    "editor": "Editors",
+    "moderator": "Moderators",
+    "sales": "Sales",
+    "manager": "Sales managers",
+}
+
+
+def make_user(username, group=None, *, email=None, password=PASSWORD, superuser=False, **fields):
+    """A staff account in one of the groups the migrations create ("Sales", "Sales managers",
+    "Editors", "Moderators"; `GROUPS[role]` names them), in none, or a superuser. Email
+    `<username>@staff.example` unless given; `fields` are set on the user (first_name,
+    is_active...)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     email = f"{username}@staff.example" if email is None else email
-    user = get_user_model().objects.create_user(username, email, "pw", **fields)
-    user.groups.add(Group.objects.get(name=group))
+    users = get_user_model().objects
+    create = users.create_superuser if superuser else users.create_user
+    user = create(username, email, password, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def log_in(client, role, username=None):
+    """Sign `client` in as a new user of `role` (a key of GROUPS, or "superuser"); "anonymous"
+    stays signed out. Returns the user, None for anonymous."""
+    if role == "anonymous":
+        return None
+    user = make_user(username or role, GROUPS.get(role), superuser=role == "superuser")
+    client.force_login(user)
+    return user
+
+
+_leads = itertools.count(1)
+
+
+def make_lead(cta=None, *, status=None, email=None, spam_reasons=(), score=None, **given):
+    """A lead in the state a test needs: captured through the capture service (a quote CTA of
+    its own unless `cta` is given) from its own person (`email`), then put straight into
+    `status` (test setup, not a workflow step: nothing is logged). `spam_reasons` quarantine
+    it at capture, as the spam checks do. `given` answers the CTA's form (name=, company=...)
+    or, for anything else, is set on the stored submission (received_at, page, owner, utm_*,
+    status_reason...). A disqualified lead gets a reason, which the database insists on;
+    `score` is set on its contact."""
+    from leads.models import Contact, Status, Submission
+
+    n = next(_leads)
+    cta = cta or make_cta("quote")
+    answers = {key: given.pop(key) for key in ANSWERS[cta.kind] if key in given}
+    submission = capture_lead(
+        cta,
+        nonce=f"lead-{n}",
+        email=email or f"person{n}@firm{n}.example",
+        spam_reasons=spam_reasons,
+        **answers,
+    ).submission
+    fields = given | ({"status": status} if status is not None else {})
+    if fields.get("status") == Status.DISQUALIFIED:
+        fields.setdefault("status_reason", "No budget")
+    if fields.get("page") is not None:
+        fields.setdefault("page_title", fields["page"].title)
+    if fields:
+        Submission.objects.filter(pk=submission.pk).update(**fields)
+    if score is not None:
+        Contact.objects.filter(pk=submission.contact_id).update(score=score)
+    submission.refresh_from_db()
+    return submission

@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from blog.models import ArticlePage
 from blog.site_tree import ensure_site_tree
-from tests.factories import make_article
+from tests.factories import make_article, make_user
 
 
 def article_form(**overrides):
@@ -33,16 +33,10 @@ def article_form(**overrides):
     return nested_form_data(data)
 
 
-def make_member(case, username, group_name):
-    user = case.create_user(username, password="pw")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 class EditorTests(WagtailPageTestCase):
     def setUp(self):
         self.home, self.index = ensure_site_tree()
-        self.editor = make_member(self, "editor", "Editors")
+        self.editor = make_user("editor", "Editors")
         self.client.force_login(self.editor)
 
     def add_url(self):
@@ -67,7 +61,7 @@ class EditorTests(WagtailPageTestCase):
         assert article.workflow_in_progress
         assert self.client.get("/posts/five-fields-sales-reads/").status_code == 404
 
-        self.client.force_login(make_member(self, "moderator", "Moderators"))
+        self.client.force_login(make_user("moderator", "Moderators"))
         edit_url = reverse("wagtailadmin_pages:edit", args=(article.pk,))
         self.client.post(
             edit_url,
@@ -78,12 +72,12 @@ class EditorTests(WagtailPageTestCase):
         assert 'id="ask-less"' in page.content.decode()
 
     def test_moderator_can_publish_directly(self):
-        self.client.force_login(make_member(self, "moderator", "Moderators"))
+        self.client.force_login(make_user("moderator", "Moderators"))
         self.assertCanCreate(self.index, ArticlePage, article_form(), publish=True)
         assert self.client.get("/posts/five-fields-sales-reads/").status_code == 200
 
     def test_moderator_can_schedule_an_article(self):
-        self.client.force_login(make_member(self, "moderator", "Moderators"))
+        self.client.force_login(make_user("moderator", "Moderators"))
         go_live = (timezone.now() + datetime.timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
         response = self.client.post(
             self.add_url(), {**article_form(go_live_at=go_live), "action-publish": "publish"}
@@ -137,8 +131,7 @@ class GroupRightsTests(WagtailPageTestCase):
         root = Page.get_first_root_node()
         for name in ("Editors", "Moderators"):
             group = Group.objects.get(name=name)
-            user = self.create_user(name.lower(), password="pw")
-            user.groups.add(group)
+            user = make_user(name.lower(), name)
             assert user.has_perm("wagtailadmin.access_admin")
             assert user.has_perm("wagtailimages.add_image")
             assert user.has_perm("wagtaildocs.add_document")

@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from blog.site_tree import ensure_site_tree
-from tests.factories import make_article, make_image
+from tests.factories import make_article, make_image, make_user
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine under test may have no network at all: these flags stop Chromium's own
@@ -266,16 +266,9 @@ def assert_axe_clean(tab, where: str = ""):
 PASSWORD = "a-good-password"
 
 
-def make_staff(username: str, group: str, **fields) -> User:
-    """A member of one of the groups the migrations create ("Sales", "Editors"...)."""
-    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def log_in_as(tab, group: str, username: str, **fields) -> User:
     """A new member of `group`, signed in through the admin's own login form."""
-    user = make_staff(username, group, **fields)
+    user = make_user(username, group, password=PASSWORD, **fields)
     tab.goto("/admin/login/")
     tab.page.get_by_label("Username").fill(username)
     tab.page.get_by_label("Password").fill(PASSWORD)

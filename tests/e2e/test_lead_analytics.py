@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from leads.models import Campaign, CTAImpression, Status, Submission
-from tests.factories import capture_lead, make_article, make_cta
+from leads.models import Campaign, CTAImpression, Status
+from tests.factories import make_article, make_cta, make_lead
 
 from .conftest import assert_axe_clean, log_in_as
 
@@ -73,12 +73,12 @@ def analytics_data(site):
     article = make_article(site["index"], "Gated content that converts", cta=cta)
     CTAImpression.objects.create(day=timezone.localdate(), cta=cta, page=article, count=120)
     for n, status in enumerate([Status.NEW, Status.QUALIFIED, Status.WON, Status.NEW]):
-        submission = capture_lead(cta, email=f"p{n}@firm{n}.example", nonce=f"n{n}").submission
-        received = timezone.now() - datetime.timedelta(days=n * 3)
-        Submission.objects.filter(pk=submission.pk).update(
+        make_lead(
+            cta,
+            email=f"p{n}@firm{n}.example",
             page=article,
             status=status,
-            received_at=received,
+            received_at=timezone.now() - datetime.timedelta(days=n * 3),
             utm_source="linkedin",
             utm_medium="paid",
             utm_campaign="spring",

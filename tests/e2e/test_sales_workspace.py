@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from leads.models import Note, Status
-from tests.factories import capture_lead, make_cta
+from tests.factories import capture_lead, make_cta, make_user
 
-from .conftest import MOBILE, Tab, assert_axe_clean, log_in_as, make_staff
+from .conftest import MOBILE, Tab, assert_axe_clean, log_in_as
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +87,7 @@ def listed_names(page):
 
 def test_sales_user_filters_reviews_assigns_notes_and_exports(tab, leads):
     page = tab.page
-    seller = make_staff("sam", "Sales", first_name="Sam", last_name="Seller")
+    seller = make_user("sam", "Sales", first_name="Sam", last_name="Seller")
     log_in_as(tab, "Sales", "sally")
 
     open_inbox_from_the_menu(page)

@@ -1,23 +1,16 @@
 """The CTA library belongs to editors; stored submissions only to people with lead rights."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data
 
 from leads.models import CallToAction, ConsentText, Submission
-from tests.factories import cta_admin_form, lead_form_data, make_cta
-
-
-def make_member(django_user_model, username, group_name):
-    user = django_user_model.objects.create_user(username, password="pw")
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+from tests.factories import cta_admin_form, lead_form_data, make_cta, make_user
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return make_member(django_user_model, "editor", "Editors")
+def editor(db):
+    return make_user("editor", "Editors")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 who may see any of it."""
 
 import datetime
-import itertools
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -15,28 +14,18 @@ from django.utils import timezone
 
 from leads import analytics, services
 from leads.models import Campaign, CTAImpression, ScoringSettings, Status, Submission
-from tests.factories import capture_lead, make_article, make_cta
-from tests.leads.test_permissions import log_in
+from tests.factories import log_in, make_article, make_cta, make_lead
 
 pytestmark = pytest.mark.django_db
 
-_emails = itertools.count(1)
 
-
-def lead(cta, *, page=None, status=Status.NEW, days_ago=0, erased=False, **fields):
-    """A stored lead as analytics sees it: captured, then moved to `status`, `days_ago` days
-    back (at noon, so time zones never move it to another day)."""
-    n = next(_emails)
-    submission = capture_lead(cta, email=f"person{n}@firm{n}.example", nonce=f"n{n}").submission
+def lead(cta, *, days_ago=0, erased=False, **fields):
+    """A lead in the state a test needs (see make_lead), received `days_ago` days back at noon
+    (so time zones never move it to another day)."""
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
     received = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-    changes = {"page": page, "status": status, "received_at": received, **fields}
-    if status == Status.DISQUALIFIED:
-        changes["status_reason"] = "No budget"
-    if erased:
-        changes["erased_at"] = timezone.now()
-    Submission.objects.filter(pk=submission.pk).update(**changes)
-    return submission
+    erased_at = timezone.now() if erased else None
+    return make_lead(cta, received_at=received, erased_at=erased_at, **fields)
 
 
 def impressions(cta, page, count, *, days_ago=0):
@@ -214,9 +203,9 @@ def chart_in(page_html: str) -> ET.Element:
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_analytics_page_shows_every_section(client, django_user_model, data):
+def test_analytics_page_shows_every_section(client, data):
     Campaign.objects.create(utm_campaign="spring", name="Spring", spend=Decimal("300"))
-    log_in(client, django_user_model, "sales")
+    log_in(client, "sales")
     response = client.get(reverse("leads_analytics"))
     assert response.status_code == 200
     page_html = response.content.decode()
@@ -236,10 +225,8 @@ def test_analytics_page_shows_every_section(client, django_user_model, data):
 
 
 @pytest.mark.parametrize("days,bars", [("30", 30), ("90", 90), ("365", 30)])
-def test_chart_is_well_formed_accessible_svg_with_a_bar_per_day(
-    client, django_user_model, data, days, bars
-):
-    log_in(client, django_user_model, "sales")
+def test_chart_is_well_formed_accessible_svg_with_a_bar_per_day(client, data, days, bars):
+    log_in(client, "sales")
     page_html = client.get(reverse("leads_analytics"), {"days": days}).content.decode()
     svg = chart_in(page_html)
     assert svg.get("role") == "img"
@@ -253,8 +240,8 @@ def test_chart_is_well_formed_accessible_svg_with_a_bar_per_day(
     assert page_html.count("<time datetime=") >= bars  # the data table alternative
 
 
-def test_tallest_bar_is_the_busiest_day(client, django_user_model, data):
-    log_in(client, django_user_model, "sales")
+def test_tallest_bar_is_the_busiest_day(client, data):
+    log_in(client, "sales")
     svg = chart_in(client.get(reverse("leads_analytics")).content.decode())
     bars = svg.findall(f".//{SVG}rect")
     heights = [float(bar.get("height")) for bar in bars]
@@ -263,8 +250,8 @@ def test_tallest_bar_is_the_busiest_day(client, django_user_model, data):
     assert heights[-5] == 0  # four days ago, none
 
 
-def test_analytics_page_makes_no_third_party_request(client, django_user_model, data):
-    log_in(client, django_user_model, "sales")
+def test_analytics_page_makes_no_third_party_request(client, data):
+    log_in(client, "sales")
     page_html = client.get(reverse("leads_analytics")).content.decode()
     # What the browser loads by itself: scripts, images, styles, frames (not links followed).
     loaded = re.findall(
@@ -277,8 +264,8 @@ def test_analytics_page_makes_no_third_party_request(client, django_user_model, 
 # Campaigns --------------------------------------------------------------------------------
 
 
-def test_sales_manager_adds_a_campaign(client, django_user_model):
-    log_in(client, django_user_model, "manager")
+def test_sales_manager_adds_a_campaign(client):
+    log_in(client, "manager")
     response = client.post(
         reverse("leads_campaigns:add"),
         {
@@ -295,9 +282,9 @@ def test_sales_manager_adds_a_campaign(client, django_user_model):
     assert (campaign.utm_campaign, campaign.spend) == ("spring-ebook", Decimal("2500.00"))
 
 
-def test_sales_see_campaigns_but_cannot_change_them(client, django_user_model):
+def test_sales_see_campaigns_but_cannot_change_them(client):
     campaign = Campaign.objects.create(utm_campaign="spring", name="Spring", spend=1)
-    log_in(client, django_user_model, "sales")
+    log_in(client, "sales")
     listing = client.get(reverse("leads_campaigns:index"))
     assert listing.status_code == 200 and "Spring" in listing.content.decode()
     client.post(
@@ -335,11 +322,9 @@ def urls(campaign):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", list(ALLOWED))
-def test_analytics_and_campaign_urls_are_open_only_to_roles_with_rights(
-    client, django_user_model, role, name
-):
+def test_analytics_and_campaign_urls_are_open_only_to_roles_with_rights(client, role, name):
     campaign = Campaign.objects.create(utm_campaign="secret-plan", name="Secret plan", spend=9)
-    log_in(client, django_user_model, role)
+    log_in(client, role)
     url = urls(campaign)[name]
     response = client.get(url, follow=True)
     shown = response.status_code == 200 and response.request["PATH_INFO"] == url
@@ -349,10 +334,8 @@ def test_analytics_and_campaign_urls_are_open_only_to_roles_with_rights(
 
 
 @pytest.mark.parametrize("role,shown", [("sales", True), ("editor", False), ("moderator", False)])
-def test_analytics_and_campaigns_are_in_the_leads_menu_for_sales_only(
-    client, django_user_model, role, shown
-):
-    log_in(client, django_user_model, role)
+def test_analytics_and_campaigns_are_in_the_leads_menu_for_sales_only(client, role, shown):
+    log_in(client, role)
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert (reverse("leads_analytics") in dashboard) is shown
     assert (reverse("leads_campaigns:index") in dashboard) is shown
@@ -368,7 +351,7 @@ def panel_counts(page_html: str) -> list[int]:
 def test_dashboard_shows_sales_the_leads_awaiting_review_hot_and_their_own(
     client, django_user_model
 ):
-    log_in(client, django_user_model, "sales")
+    log_in(client, "sales")
     me = django_user_model.objects.get(username="sales")
     cta = make_cta("quote")
     lead(cta)  # new
@@ -392,7 +375,7 @@ def test_dashboard_shows_sales_the_leads_awaiting_review_hot_and_their_own(
 
 
 def test_an_erased_lead_leaves_the_dashboard_but_stays_in_analytics(client, django_user_model):
-    log_in(client, django_user_model, "sales")
+    log_in(client, "sales")
     me = django_user_model.objects.get(username="sales")
     cta = make_cta("quote")
     lead(cta)
@@ -411,9 +394,9 @@ def test_an_erased_lead_leaves_the_dashboard_but_stays_in_analytics(client, djan
 
 
 @pytest.mark.parametrize("role", ["editor", "moderator"])
-def test_editors_see_no_leads_panel_on_the_dashboard(client, django_user_model, role):
+def test_editors_see_no_leads_panel_on_the_dashboard(client, role):
     lead(make_cta("quote"))
-    log_in(client, django_user_model, role)
+    log_in(client, role)
     page_html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "data-lead-count" not in page_html
     assert "Leads awaiting review" not in page_html

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,25 +11,16 @@ from wagtail.models import ModelLogEntry
 from leads import services
 from leads.attribution import Attribution, Touch
 from leads.models import Contact, Delivery, DeliveryStatus, Note, Status
-from tests.factories import capture_lead, make_cta
+from tests.factories import capture_lead, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "ana@acme.example"
 
 
-def make_user(django_user_model, username, group=None, **fields):
-    user = django_user_model.objects.create_user(
-        username, f"{username}@staff.example", "pw", **fields
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
-def sales(django_user_model):
-    return make_user(django_user_model, "sam", "Sales", first_name="Sam", last_name="Seller")
+def sales(db):
+    return make_user("sam", "Sales", first_name="Sam", last_name="Seller")
 
 
 @pytest.fixture
@@ -219,8 +209,8 @@ def test_qualifying_with_a_reason_is_recorded_in_the_audit_log_and_shown(
     assert "New → Qualified" in html and "Reason: Budget ok" in html and "By Sam Seller" in html
 
 
-def test_assigning_an_owner(sales_client, django_user_model, submission):
-    colleague = make_user(django_user_model, "cleo", "Sales", first_name="Cleo")
+def test_assigning_an_owner(sales_client, submission):
+    colleague = make_user("cleo", "Sales", first_name="Cleo")
     response = sales_client.post(
         reverse("leads_contact:assign", args=[submission.contact_id, submission.pk]),
         {f"assign-{submission.pk}-owner": colleague.pk},
@@ -234,10 +224,8 @@ def test_assigning_an_owner(sales_client, django_user_model, submission):
     assert "Unassigned → Cleo" in html
 
 
-def test_only_people_who_can_work_leads_are_offered_as_owners(
-    sales_client, django_user_model, submission
-):
-    editor = make_user(django_user_model, "eddie", "Editors")
+def test_only_people_who_can_work_leads_are_offered_as_owners(sales_client, submission):
+    editor = make_user("eddie", "Editors")
     html = sales_client.get(page_url(submission.contact)).content.decode()
     assert f'value="{editor.pk}"' not in html
     response = sales_client.post(
@@ -284,9 +272,9 @@ def test_editing_my_own_note(sales_client, sales, contact):
     assert note.text == "Second draft"
 
 
-def test_no_one_edits_someone_elses_note(client, django_user_model, sales, contact):
+def test_no_one_edits_someone_elses_note(client, sales, contact):
     note = services.note_add(contact=contact, text="Sam's note", by=sales)
-    colleague = make_user(django_user_model, "cleo", "Sales")
+    colleague = make_user("cleo", "Sales")
     client.force_login(colleague)
     html = client.get(page_url(contact)).content.decode()
     assert "Sam&#x27;s note" in html
@@ -338,8 +326,8 @@ def test_a_delivery_that_did_not_fail_offers_no_retry(sales_client, submission):
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])
-def test_editors_and_moderators_are_refused(client, django_user_model, contact, group):
-    client.force_login(make_user(django_user_model, "someone", group))
+def test_editors_and_moderators_are_refused(client, contact, group):
+    client.force_login(make_user("someone", group))
     for url in (page_url(contact), reverse("leads_contact:index")):
         response = client.get(url, follow=True)
         assert not response.request["PATH_INFO"].startswith("/admin/leads/")
@@ -347,10 +335,8 @@ def test_editors_and_moderators_are_refused(client, django_user_model, contact, 
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])
-def test_editors_cannot_write_through_the_contact_page(
-    client, django_user_model, submission, group
-):
-    client.force_login(make_user(django_user_model, "someone", group))
+def test_editors_cannot_write_through_the_contact_page(client, submission, group):
+    client.force_login(make_user("someone", group))
     client.post(status_url(submission), {f"status-{submission.pk}-to": "qualified"})
     client.post(
         reverse("leads_contact:note_add", args=[submission.contact_id]), {"note-add-text": "x"}
@@ -364,12 +350,12 @@ def test_anonymous_visitors_are_sent_to_the_login(client, contact):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_a_guessed_id_reveals_nothing(client, sales_client, django_user_model, contact):
+def test_a_guessed_id_reveals_nothing(client, sales_client, contact):
     assert (
         sales_client.get(reverse("leads_contact:detail", args=[contact.pk + 999])).status_code
         == 404
     )
-    client.force_login(make_user(django_user_model, "eddie", "Editors"))
+    client.force_login(make_user("eddie", "Editors"))
     real = client.get(page_url(contact))
     guessed = client.get(reverse("leads_contact:detail", args=[contact.pk + 999]))
     assert real.status_code == guessed.status_code == 302  # the same refusal either way

@@ -11,7 +11,7 @@ from django.utils import dateformat, timezone
 
 from leads import services
 from leads.models import Contact
-from tests.factories import capture_lead, make_cta, make_member
+from tests.factories import capture_lead, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ CONTACTS = "/admin/leads/contacts/"
 
 @pytest.fixture
 def sales(client, db):
-    user = make_member("sally")
+    user = make_user("sally", "Sales")
     client.force_login(user)
     return user
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from leads.models import Delivery, DeliveryStatus, LeadSettings, Status, Submission
 from leads.tasks import delivery_attempt
-from tests.factories import make_cta, make_member
+from tests.factories import make_cta, make_user
 from tests.leads.live_site import free_port, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_accepted_quote_sends_notification_and_confirmation(submit):
 
 
 def test_notification_goes_to_the_cta_owner(submit):
-    owner = make_member("owner", email="owner@site.example")  # Sales: may own a CTA
+    owner = make_user("owner", "Sales", email="owner@site.example")  # Sales: may own a CTA
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))
@@ -74,7 +74,7 @@ def test_notification_goes_to_the_cta_owner(submit):
 
 
 def test_notification_for_an_owner_without_email_goes_to_the_sales_inbox(submit):
-    owner = make_member("owner", email="")
+    owner = make_user("owner", "Sales", email="")
     LeadSettings.objects.create(sales_inbox="sales@site.example")
 
     submit(make_cta("quote", owner=owner))

@@ -14,7 +14,7 @@ from leads.models import (
     LeadSettings,
     Submission,
 )
-from tests.factories import capture_lead, cta_admin_form, make_cta, make_member
+from tests.factories import capture_lead, cta_admin_form, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +29,17 @@ def inbox(db):
 
 @pytest.fixture
 def sam(db):
-    return make_member("sam", first_name="Sam")
+    return make_user("sam", "Sales", first_name="Sam")
 
 
 @pytest.fixture
 def cleo(db):
-    return make_member("cleo", first_name="Cleo")
+    return make_user("cleo", "Sales", first_name="Cleo")
 
 
 @pytest.fixture
 def manager(db):
-    return make_member("morgan", "Sales managers")
+    return make_user("morgan", "Sales managers")
 
 
 def sent_to(address) -> list:
@@ -194,7 +194,7 @@ def cta_form(**fields):
     ],
 )
 def test_cta_with_a_line_break_or_control_character_is_refused(client, manager, field, value):
-    editor = make_member("editor", "Editors")
+    editor = make_user("editor", "Editors")
     client.force_login(editor)
 
     response = client.post(

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from leads import privacy
 from leads.models import Contact, Submission
-from tests.factories import capture_lead, make_article, make_cta, make_member
+from tests.factories import capture_lead, make_article, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def download(client, url, **params) -> bytes:
 
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 def test_inbox_export_is_in_the_audit_log(client, leads, export_format):
-    sales = make_member("sally")
+    sales = make_user("sally", "Sales")
     client.force_login(sales)
 
     download(client, "/admin/leads/", export=export_format, status="new", q="Lima")
@@ -65,7 +65,7 @@ def test_inbox_export_is_in_the_audit_log(client, leads, export_format):
 
 
 def test_contacts_export_is_in_the_audit_log(client, leads):
-    sales = make_member("sally")
+    sales = make_user("sally", "Sales")
     client.force_login(sales)
 
     download(client, "/admin/leads/contacts/", export="csv")
@@ -77,7 +77,7 @@ def test_contacts_export_is_in_the_audit_log(client, leads):
 
 
 def test_privacy_export_is_in_the_audit_log(client, leads):
-    manager = make_member("morgan", "Sales managers")
+    manager = make_user("morgan", "Sales managers")
     client.force_login(manager)
 
     response = client.post("/admin/leads/privacy/", {"action": "export", "email": EMAIL})
@@ -103,7 +103,7 @@ def test_privacy_export_from_the_command_line_is_in_the_audit_log(leads):
 
 
 def test_export_trace_outlives_the_erasure_of_the_person(client, leads):
-    manager = make_member("morgan", "Sales managers")
+    manager = make_user("morgan", "Sales managers")
     client.force_login(manager)
     client.post("/admin/leads/privacy/", {"action": "export", "email": EMAIL})
 

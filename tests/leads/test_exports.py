@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -26,7 +26,7 @@ from wagtail.admin.views.generic import IndexView
 from leads.exports import SafeSpreadsheetExportMixin, clean_for_xlsx, neutralise
 from leads.models import Contact, Submission
 from leadsite.urls import urlpatterns as site_urlpatterns
-from tests.factories import capture_lead, make_cta
+from tests.factories import capture_lead, make_cta, make_user
 
 LIST_EXPORT = [
     "pk",
@@ -107,9 +107,8 @@ def make_submissions(count, *, score=0, received_at=None, status="new", **answer
 
 
 @pytest.fixture
-def sales(client, django_user_model):
-    user = django_user_model.objects.create_user("sales", "sales@example.com", "pw")
-    user.groups.add(Group.objects.get(name="Sales"))
+def sales(client, db):
+    user = make_user("sales", "Sales")
     client.force_login(user)
     return user
 
@@ -436,11 +435,9 @@ def test_inbox_exports_its_leads_neutralised(client, sales, export):
 
 
 @pytest.mark.parametrize("role", ["Editors", "Moderators"])
-def test_inbox_export_gives_editors_no_file(client, django_user_model, role):
+def test_inbox_export_gives_editors_no_file(client, role):
     capture_lead(make_cta("quote"), company="Secret Corp")
-    user = django_user_model.objects.create_user("someone", "someone@example.com", "pw")
-    user.groups.add(Group.objects.get(name=role))
-    client.force_login(user)
+    client.force_login(make_user("someone", role))
     response = client.get(reverse("leads_inbox:index") + "?export=csv", follow=True)
     assert not response.streaming
     assert b"Secret Corp" not in response.content

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from leads import privacy, services
 from leads.models import Contact, Note, Status, Submission, Subscription, normalise_email
-from tests.factories import capture_lead, lead_form_data, make_cta
+from tests.factories import capture_lead, lead_form_data, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,15 +127,11 @@ def test_erasure_leaves_no_spelling_of_the_address_behind(client):
     assert set(Submission.objects.values_list("email", flat=True)) == {""}
 
 
-def test_inbox_export_shows_one_address_for_every_spelling(client, django_user_model):
-    from django.contrib.auth.models import Group
-
+def test_inbox_export_shows_one_address_for_every_spelling(client):
     cta = make_cta("quote")
     for variant in list(VARIANTS.values())[:4]:
         post(client, cta, variant)
-    user = django_user_model.objects.create_user("sales", "sales@example.com", "pw")
-    user.groups.add(Group.objects.get(name="Sales"))
-    client.force_login(user)
+    client.force_login(make_user("sales", "Sales"))
     response = client.get(reverse("leads_inbox:index") + "?export=csv")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert content.count(MAILBOX) == 4

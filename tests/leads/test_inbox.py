@@ -5,7 +5,7 @@ import datetime
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from leads.models import Contact, Status, Submission
-from tests.factories import capture_lead, make_article, make_cta
+from leads.models import Status, Submission
+from tests.factories import make_article, make_cta, make_lead, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,40 +25,16 @@ _nonce = itertools.count(1)
 NOW = timezone.now()
 
 
-def lead(cta=None, *, email=None, spam=False, score=None, **fields):
-    """A captured lead (through the capture service), then moved to the state a test needs:
-    `fields` are set on the submission (status, owner, page, received_at, utm_*...)."""
-    n = next(_nonce)
-    cta = cta or make_cta("quote")
-    answers = {k: fields.pop(k) for k in ("name", "company", "message") if k in fields}
-    submission = capture_lead(
-        cta,
-        nonce=f"render-{n}",
-        email=email or f"person{n}@firm{n}.example",
-        spam_reasons=["honeypot"] if spam else [],
-        **answers,
-    ).submission
-    if "page" in fields:
-        fields["page_title"] = fields["page"].title
-    fields.setdefault("received_at", NOW - datetime.timedelta(minutes=n))
-    Submission.objects.filter(pk=submission.pk).update(**fields)
-    if score is not None:
-        Contact.objects.filter(pk=submission.contact_id).update(score=score)
-    submission.refresh_from_db()
-    return submission
-
-
-def member(django_user_model, username, group="Sales", **fields):
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.com", "pw", **fields
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
+def lead(cta=None, *, spam=False, **fields):
+    """A lead in the state a test needs (see make_lead), received a minute before the previous
+    one unless told: the inbox lists them newest first, in the order they were made."""
+    fields.setdefault("received_at", NOW - datetime.timedelta(minutes=next(_nonce)))
+    return make_lead(cta, spam_reasons=["honeypot"] if spam else [], **fields)
 
 
 @pytest.fixture
-def sales(client, django_user_model):
-    user = member(django_user_model, "sam", first_name="Sam", last_name="Seller")
+def sales(client):
+    user = make_user("sam", "Sales", first_name="Sam", last_name="Seller")
     client.force_login(user)
     return user
 
@@ -175,8 +151,8 @@ def test_filter_by_article_and_by_its_topic(client, sales, article_index):
     assert listed(client, "?tag=seo") == [seo_lead.pk]
 
 
-def test_filter_by_owner_mine_unassigned_or_a_person(client, sales, django_user_model):
-    colleague = member(django_user_model, "cleo")
+def test_filter_by_owner_mine_unassigned_or_a_person(client, sales):
+    colleague = make_user("cleo", "Sales")
     mine, theirs, nobodys = lead(owner=sales), lead(owner=colleague), lead()
     assert listed(client, "?owner=mine") == [mine.pk]
     assert listed(client, "?owner=unassigned") == [nobodys.pk]
@@ -285,11 +261,11 @@ def test_a_page_has_25_leads_and_page_two_the_rest(client, sales):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page(
-    client, sales, django_assert_max_num_queries, django_user_model
+    client, sales, django_assert_max_num_queries
 ):
     """5 rows or 50 (two pages of 25, each row with its contact and owner): the same cost."""
     cta = make_cta("quote")
-    colleague = member(django_user_model, "cleo")
+    colleague = make_user("cleo", "Sales")
 
     def add(count):
         for i in range(count):
@@ -355,8 +331,8 @@ def test_mark_as_spam_and_release_from_quarantine(client, sales):
     assert "1 lead released from quarantine." in messages_of(response)
 
 
-def test_assign_the_ticked_leads_to_a_colleague_then_unassign(client, sales, django_user_model):
-    colleague = member(django_user_model, "cleo", first_name="Cleo")
+def test_assign_the_ticked_leads_to_a_colleague_then_unassign(client, sales):
+    colleague = make_user("cleo", "Sales", first_name="Cleo")
     ticked = [lead(), lead()]
     response = bulk(client, ticked, "assign", owner=colleague.pk)
     assert "2 leads assigned to Cleo." in messages_of(response)
@@ -366,8 +342,8 @@ def test_assign_the_ticked_leads_to_a_colleague_then_unassign(client, sales, dja
     assert set(Submission.objects.values_list("owner", flat=True)) == {None}
 
 
-def test_assign_offers_only_people_who_can_work_leads(client, sales, django_user_model):
-    editor = member(django_user_model, "eddie", group="Editors")
+def test_assign_offers_only_people_who_can_work_leads(client, sales):
+    editor = make_user("eddie", "Editors")
     ticked = [lead()]
     response = bulk(client, ticked, "assign", owner=editor.pk)
     assert response.status_code == 400
@@ -402,12 +378,10 @@ def test_bulk_actions_are_csrf_protected(sales):
     assert Submission.objects.get().status == Status.NEW
 
 
-def test_the_inbox_offers_bulk_actions_only_to_people_who_can_review(
-    client, django_user_model, sales
-):
+def test_the_inbox_offers_bulk_actions_only_to_people_who_can_review(client, sales):
     lead()
     assert 'id="inbox-bulk-form"' in client.get(INBOX).content.decode()
-    viewer = django_user_model.objects.create_user("vic", "vic@example.com", "pw")
+    viewer = make_user("vic")
     viewer.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="view_submission"),
@@ -444,9 +418,9 @@ def test_sales_export_xlsx(client, sales):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_export_needs_the_export_right_and_is_not_offered_without_it(client, django_user_model):
+def test_export_needs_the_export_right_and_is_not_offered_without_it(client):
     lead(name="Ana Lima")
-    viewer = django_user_model.objects.create_user("vic", "vic@example.com", "pw")
+    viewer = make_user("vic")
     viewer.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="view_submission"),
@@ -469,9 +443,9 @@ def test_sales_see_the_export_buttons(client, sales):
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])
-def test_editors_and_moderators_are_refused_every_inbox_url(client, django_user_model, group):
+def test_editors_and_moderators_are_refused_every_inbox_url(client, group):
     submission = lead(name="Ana Lima", email="secret.person@acme.example")
-    client.force_login(member(django_user_model, "eddie", group=group))
+    client.force_login(make_user("eddie", group))
     for url in (
         INBOX,
         INBOX + "results/",
@@ -489,9 +463,9 @@ def test_editors_and_moderators_are_refused_every_inbox_url(client, django_user_
     assert INBOX not in dashboard
 
 
-def test_a_guessed_id_answers_an_editor_like_a_real_one(client, django_user_model):
+def test_a_guessed_id_answers_an_editor_like_a_real_one(client):
     submission = lead()
-    client.force_login(member(django_user_model, "eddie", group="Editors"))
+    client.force_login(make_user("eddie", "Editors"))
     real = client.get(reverse("leads_inbox:edit", args=[submission.pk]))
     guessed = client.get(reverse("leads_inbox:edit", args=[submission.pk + 1000]))
     assert (real.status_code, real.get("Location")) == (

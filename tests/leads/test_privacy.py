@@ -19,7 +19,6 @@ import uuid
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -39,7 +38,7 @@ from leads.models import (
     Submission,
     Subscription,
 )
-from tests.factories import capture_lead, make_cta
+from tests.factories import GROUPS, capture_lead, log_in, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -48,28 +47,19 @@ NAME = "Ilse Vandermeer"
 PHONE = "+31 20 555 0199"
 OTHER = "bob.other@elsewhere.example"
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-GROUPS = {"editor": "Editors", "moderator": "Moderators", "sales": "Sales"}
-GROUPS["manager"] = "Sales managers"
-
-
-def make_user(django_user_model, role, username=None):
-    username = username or role
-    user = django_user_model.objects.create_user(username, f"{username}@staff.example", "pw")
-    user.groups.add(Group.objects.get(name=GROUPS[role]))
-    return user
 
 
 @pytest.fixture
-def manager(django_user_model):
-    return make_user(django_user_model, "manager")
+def manager(db):
+    return make_user("manager", GROUPS["manager"])
 
 
 @pytest.fixture
-def people(manager, django_user_model):
+def people(manager):
     """Ilse, who answered three CTAs (one quarantined as spam) and has a history with sales,
     and Bob, who must come out of her erasure untouched. Follow-up is queued in the database,
     as in production."""
-    seller = make_user(django_user_model, "sales")
+    seller = make_user("sales", GROUPS["sales"])
     with override_settings(TASKS=DATABASE_QUEUE):
         quote = capture_lead(
             make_cta("quote"),
@@ -456,14 +446,9 @@ def test_erase_command_without_yes_and_without_a_terminal_erases_nothing(people)
 PRIVACY = "/admin/leads/privacy/"
 
 
-def logged_in(client, django_user_model, role):
-    client.force_login(make_user(django_user_model, role, username=f"visiting-{role}"))
-    return client
-
-
 @pytest.mark.parametrize("role", ["sales", "editor", "moderator"])
-def test_privacy_tools_refuse_everyone_but_managers(client, django_user_model, people, role):
-    logged_in(client, django_user_model, role)
+def test_privacy_tools_refuse_everyone_but_managers(client, people, role):
+    log_in(client, role, username=f"visiting-{role}")
 
     for response in (
         client.get(PRIVACY),

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
@@ -15,7 +14,7 @@ from wagtail.models import ModelLogEntry
 
 from leads import privacy, services
 from leads.models import Contact, Delivery, Note, Status, Submission
-from tests.factories import capture_lead, make_cta
+from tests.factories import make_lead, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +27,8 @@ def days_ago(days: int) -> datetime.datetime:
 
 def lead(email: str, *, received_days_ago: int, status=Status.NEW, changed_days_ago=None):
     """A submission received that long ago, in that status (changed that long ago)."""
-    cta = make_cta("quote")
     spam = ["honeypot filled in"] if status == Status.SPAM else []
-    submission = capture_lead(
-        cta, nonce=f"{email}-{received_days_ago}", email=email, spam_reasons=spam
-    ).submission
+    submission = make_lead(email=email, spam_reasons=spam)
     if status not in (Status.NEW, Status.SPAM):
         reviewer = reviewer_user()
         for step in path_to(status):
@@ -57,10 +53,8 @@ def path_to(status):
 
 
 def reviewer_user():
-    user, created = get_user_model().objects.get_or_create(username="reviewer")
-    if created:
-        user.groups.add(Group.objects.get(name="Sales managers"))
-    return user
+    reviewer = get_user_model().objects.filter(username="reviewer").first()
+    return reviewer or make_user("reviewer", "Sales managers")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -26,7 +25,7 @@ from leads.models import (
     Status,
 )
 from leads.scoring import compute, domain_class, explain
-from tests.factories import capture_lead, make_cta
+from tests.factories import capture_lead, log_in, make_cta, make_user
 
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
 FREE = frozenset({"gmail.com", "yahoo.com"})
@@ -263,13 +262,12 @@ def test_second_process_finding_the_lead_hot_does_not_alert_again(hot_quote):
 
 @pytest.mark.django_db
 def test_hot_lead_alert_goes_to_the_owner_of_the_latest_open_submission(
-    post_lead, hot_quote, django_user_model, django_capture_on_commit_callbacks
+    post_lead, hot_quote, django_capture_on_commit_callbacks
 ):
-    cta_owner = django_user_model.objects.create_user("cta-owner", "cta-owner@site.example")
+    cta_owner = make_user("cta-owner", email="cta-owner@site.example")
     hot_quote.owner = cta_owner
     hot_quote.save()
-    seller = django_user_model.objects.create_user("seller", "seller@site.example")
-    seller.groups.add(Group.objects.get(name="Sales"))
+    seller = make_user("seller", "Sales", email="seller@site.example")
     submission = capture_lead(hot_quote, budget="over-50k").submission  # 75: hot
     services.submission_assign(submission=submission, owner=seller, by=None)
 
@@ -282,10 +280,9 @@ def test_hot_lead_alert_goes_to_the_owner_of_the_latest_open_submission(
 
 @pytest.mark.django_db
 def test_hot_lead_alert_without_an_owner_goes_to_the_cta_owner(
-    hot_quote, django_user_model, django_capture_on_commit_callbacks
+    hot_quote, django_capture_on_commit_callbacks
 ):
-    hot_quote.owner = django_user_model.objects.create_user("cta-owner", "cta@site.example")
-    hot_quote.owner.groups.add(Group.objects.get(name="Sales"))
+    hot_quote.owner = make_user("cta-owner", "Sales", email="cta@site.example")
     hot_quote.save()
     contact = capture_lead(hot_quote, budget="over-50k").submission.contact
 
@@ -369,15 +366,6 @@ def test_recompute_works_in_batches(monkeypatch):
 
 # Who sees and edits the rules -------------------------------------------------------------
 
-GROUPS = {"editor": "Editors", "sales": "Sales", "manager": "Sales managers"}
-
-
-def log_in(client, django_user_model, role):
-    user = django_user_model.objects.create_user(role, f"{role}@example.com", "pw")
-    user.groups.add(Group.objects.get(name=GROUPS[role]))
-    client.force_login(user)
-    return user
-
 
 def rule_form(rule, **changes):
     return {
@@ -391,8 +379,8 @@ def rule_form(rule, **changes):
 
 
 @pytest.mark.django_db
-def test_sales_see_the_rules_but_cannot_change_them(client, django_user_model):
-    log_in(client, django_user_model, "sales")
+def test_sales_see_the_rules_but_cannot_change_them(client):
+    log_in(client, "sales")
     quote = ScoringRule.objects.get(signal="cta_kind", value="quote")
 
     listing = client.get(reverse("leads_scoring:index"))
@@ -412,8 +400,8 @@ def test_sales_see_the_rules_but_cannot_change_them(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_managers_edit_rules(client, django_user_model, django_capture_on_commit_callbacks):
-    log_in(client, django_user_model, "manager")
+def test_managers_edit_rules(client, django_capture_on_commit_callbacks):
+    log_in(client, "manager")
     contact = capture_lead(make_cta("quote")).submission.contact
     quote = ScoringRule.objects.get(signal="cta_kind", value="quote")
 
@@ -432,8 +420,8 @@ def test_managers_edit_rules(client, django_user_model, django_capture_on_commit
 
 
 @pytest.mark.django_db
-def test_rule_must_name_something_the_scorer_matches(client, django_user_model):
-    log_in(client, django_user_model, "manager")
+def test_rule_must_name_something_the_scorer_matches(client):
+    log_in(client, "manager")
 
     response = client.post(
         reverse("leads_scoring:add"),
@@ -446,8 +434,8 @@ def test_rule_must_name_something_the_scorer_matches(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_editors_see_no_scoring(client, django_user_model):
-    log_in(client, django_user_model, "editor")
+def test_editors_see_no_scoring(client):
+    log_in(client, "editor")
 
     listing = client.get(reverse("leads_scoring:index"), follow=True)
     dashboard = client.get(reverse("wagtailadmin_home"))
@@ -458,8 +446,8 @@ def test_editors_see_no_scoring(client, django_user_model):
 
 
 @pytest.mark.django_db
-def test_sales_find_scoring_rules_in_the_leads_menu(client, django_user_model):
-    log_in(client, django_user_model, "sales")
+def test_sales_find_scoring_rules_in_the_leads_menu(client):
+    log_in(client, "sales")
 
     dashboard = client.get(reverse("wagtailadmin_home"))
 

@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import nested_form_data
 
 from leads import services
 from leads.models import CallToAction, DeliveryKind, DeliveryStatus, LeadSettings, Submission
-from tests.factories import capture_lead, cta_admin_form, make_cta, make_member
+from tests.factories import capture_lead, cta_admin_form, make_cta, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,12 @@ INBOX = "sales@site.example"
 
 @pytest.fixture
 def editor(db):
-    return make_member("editor", "Editors")
+    return make_user("editor", "Editors")
 
 
 @pytest.fixture
 def seller(db):
-    return make_member("seller", "Sales")
+    return make_user("seller", "Sales")
 
 
 @pytest.fixture
@@ -81,9 +81,9 @@ def test_editor_can_give_a_cta_to_a_salesperson(client, editor, seller):
 @pytest.mark.parametrize("who", ["editor", "inactive seller"])
 def test_a_cta_refuses_an_owner_who_cannot_work_leads(who):
     if who == "editor":
-        owner = make_member("editor", "Editors")
+        owner = make_user("editor", "Editors")
     else:
-        owner = make_member("gone", "Sales", is_active=False)
+        owner = make_user("gone", "Sales", is_active=False)
 
     with pytest.raises(ValidationError) as refused:
         make_cta("quote", owner=owner)
