@@ -58,7 +58,6 @@ def connect_signals():
         (BlockedEmailDomain, memo.blocked_domains),
         (CallToAction, memo.ctas),
     ):
-        # Same ids as the connections leads/models.py makes at import, until they move here.
         on_change(model, model_memo.clear, f"memo-{model.__name__}")
 
     # Scores are recomputed when what they are computed from changes.

@@ -10,9 +10,6 @@ Nothing here writes leads by itself: every write goes through `leads.services`.
 See docs/leads.md for how the pieces fit.
 """
 
-from django.db.models.signals import post_delete, post_save
-
-from .. import memo
 from ..identity import normalise_email
 
 # Registration order: lead settings stay above scoring settings in the admin's Settings menu.
@@ -82,12 +79,3 @@ __all__ = [
     "stuck_after",
     "stuck_sending",
 ]
-
-# Staff edits apply at once in the process that saves them (and within the TTL elsewhere).
-for _model, _memo in (
-    (LeadSettings, memo.lead_settings),
-    (BlockedEmailDomain, memo.blocked_domains),
-    (CallToAction, memo.ctas),
-):
-    post_save.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-save")
-    post_delete.connect(_memo.clear, sender=_model, dispatch_uid=f"memo-{_model.__name__}-del")
