@@ -13,7 +13,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
+# Stamps: each is newer than the requirement files it installed; a change to one reinstalls.
 STAMP := $(VENV)/.requirements-installed
+DEV_STAMP := $(VENV)/.requirements-dev-installed
 PORT ?= 8000
 BIND ?= 127.0.0.1
 ARGS ?=
@@ -24,12 +26,12 @@ BENCH_SCRIPTS := $(shell find bench -maxdepth 1 -type f -perm -u+x ! -name '*.*'
 # scripts on their own.
 BENCH ?= run
 
-.PHONY: help install run migrate demo test lint format check bench clean distclean
+.PHONY: help install install-dev run migrate demo test lint format check bench clean distclean
 
 help: ## List the targets.
 	@echo "LeadSite: make <target> [PORT=8000] [ARGS=...]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
 
 # The interpreter must be 3.11 (see pyproject.toml); a `python3.11` that is only a shim for a
 # version that is not installed (pyenv) does not count, hence the version check on each one.
@@ -52,12 +54,21 @@ $(PYTHON):
 		exit 1; \
 	}
 
-# Reinstall only when requirements.txt is newer than the stamp.
+# The runtime requirements (what production installs); again only when requirements.txt is
+# newer than the stamp.
 $(STAMP): requirements.txt | $(PYTHON)
 	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements.txt
 	@touch $@
 
-install: $(STAMP) ## Create .venv (Python 3.11) and install requirements.txt when it changed.
+# The runtime plus the test and tooling requirements (requirements-dev.txt starts with
+# `-r requirements.txt`), so both stamps are fresh afterwards.
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PYTHON)
+	$(BIN)/pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@ $(STAMP)
+
+install: $(STAMP) ## Create .venv (Python 3.11) and install the runtime requirements.txt when it changed.
+
+install-dev: $(DEV_STAMP) ## install, plus the test and tooling requirements-dev.txt (pytest, ruff, ...).
 
 migrate: $(STAMP) ## Apply database migrations.
 	$(PYTHON) manage.py migrate --no-input
@@ -70,15 +81,15 @@ run: demo ## Set up everything and serve the demo at http://127.0.0.1:8000 (PORT
 	@echo "  password: \$$DEMO_PASSWORD, or the one generated and printed above on the first run."
 	SITE_URL=$${SITE_URL:-http://$(BIND):$(PORT)} $(PYTHON) manage.py runserver $(BIND):$(PORT)
 
-test: $(STAMP) ## Run the whole test suite in PYTEST_WORKERS processes (pytest args in ARGS="...").
+test: $(DEV_STAMP) ## Run the whole test suite in PYTEST_WORKERS processes (pytest args in ARGS="...").
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check and djhtml --check on the templates.
+lint: $(DEV_STAMP) ## ruff check, ruff format --check and djhtml --check on the templates.
 	$(BIN)/ruff check . $(BENCH_SCRIPTS)
 	$(BIN)/ruff format --check . $(BENCH_SCRIPTS)
 	$(BIN)/djhtml --check templates
 
-format: $(STAMP) ## Fix what the linters can fix: ruff --fix, ruff format, djhtml.
+format: $(DEV_STAMP) ## Fix what the linters can fix: ruff --fix, ruff format, djhtml.
 	$(BIN)/ruff check --fix . $(BENCH_SCRIPTS)
 	$(BIN)/ruff format . $(BENCH_SCRIPTS)
 	$(BIN)/djhtml templates

@@ -101,12 +101,28 @@ def django_env(settings_module=None, **variables):
     return env
 
 
-def manage(*args, env, timeout=600):
+# manage.py with the demo app added to the settings' INSTALLED_APPS, in this process only.
+_MANAGE_WITH_DEMO_APP = (
+    "import sys\n"
+    "from django.conf import settings\n"
+    "from django.core.management import execute_from_command_line\n"
+    "settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, 'demo']\n"
+    "execute_from_command_line(['manage.py', *sys.argv[1:]])\n"
+)
+
+
+def manage(*args, env, timeout=600, demo_app=False):
     """Run `manage.py <args>` with the venv Python and `env`; raise BenchError on failure.
 
+    With `demo_app`, the demo app (`load_demo`, `generate_leads`) is added to the settings of
+    that one command: the production settings the servers run do not install it.
     Returns the command's standard output.
     """
-    command = [str(VENV_BIN / "python"), str(REPO_ROOT / "manage.py"), *args]
+    python = str(VENV_BIN / "python")
+    if demo_app:
+        command = [python, "-c", _MANAGE_WITH_DEMO_APP, *args]
+    else:
+        command = [python, str(REPO_ROOT / "manage.py"), *args]
     try:
         done = subprocess.run(
             command,

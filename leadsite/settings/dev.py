@@ -1,10 +1,12 @@
 """Local development: DEBUG on, a fixed throwaway key, every host of this machine."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, REDIS_URL, env, env_bool
+from .base import BASE_DIR, INSTALLED_APPS, REDIS_URL, env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+# The demo content and fake data (`load_demo`, `generate_leads`); never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 # WhiteNoise serves files straight from the source folders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,10 +1,12 @@
 """Fast, hermetic tests: MD5 hasher, locmem mail and cache, plain static storage, tasks inline."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env
+from .base import BASE_DIR, DATABASES, INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105 - tests only
+# The demo content and fake data (`load_demo`, `generate_leads`); never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

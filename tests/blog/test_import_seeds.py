@@ -22,7 +22,7 @@ from blog.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
 
-DEMO_ARTICLES = Path(settings.BASE_DIR) / "blog" / "demo" / "articles"
+DEMO_ARTICLES = Path(settings.BASE_DIR) / "demo" / "articles"
 SEED_SLUGS = {
     "do-you-have-lead-generation-experience-meaning-explained",
     "what-does-lead-generation-mean",

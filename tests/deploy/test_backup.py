@@ -60,7 +60,7 @@ def demo_site():
         with temporary_database(workdir) as database_url:
             env = site_env(workdir, database_url) | {"DEMO_PASSWORD": "a demo password 1234"}
             manage("migrate", "--noinput", env=env)
-            manage("load_demo", env=env)
+            manage("load_demo", env=env, demo_app=True)
             yield env, workdir
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -12,9 +12,10 @@ from django.db import transaction
 
 from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
-from leads.demo import ensure_demo_ctas, ensure_demo_leads
+from demo.ctas import ensure_demo_ctas
+from demo.leads import ensure_demo_leads
 
-DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "demo" / "articles"
+DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 
 # username, group (None for the superuser)
 DEMO_USERS = [

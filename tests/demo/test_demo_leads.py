@@ -4,15 +4,15 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from leads import fakes, services
-from leads.demo import demo_placements, ensure_demo_ctas, ensure_demo_leads
+from demo import fakes
+from demo.leads import demo_placements, ensure_demo_leads
+from leads import services
 from leads.models import (
     Campaign,
     Contact,
@@ -28,7 +28,6 @@ from leads.models import (
     Subscription,
     normalise_email,
 )
-from tests.factories import make_article
 
 SEEDED = (
     Submission,
@@ -45,23 +44,6 @@ SEEDED = (
 
 def counts():
     return {model.__name__: model.objects.count() for model in SEEDED}
-
-
-@pytest.fixture
-def demo_site(article_index, django_user_model):
-    """A small demo site: articles carrying each demo CTA, and the demo `sales` user."""
-    for slug in ("quote-request-forms-sales-love", "webinar-funnels", "lead-generation"):
-        make_article(article_index, slug.replace("-", " ").title(), slug=slug)
-    make_article(
-        article_index,
-        "Lead scoring without data science",
-        slug="lead-scoring-without-data-science",
-    )
-    make_article(article_index, "On topic", tags=["lead generation"])
-    ctas = ensure_demo_ctas()
-    sales = django_user_model.objects.create_user("sales", "sales@example.com", "pw")
-    sales.groups.add(Group.objects.get(name="Sales"))
-    return ctas
 
 
 @pytest.fixture

@@ -1,0 +1,138 @@
+"""Invented submissions: what a person answered on which CTA, from which page and campaign.
+
+Unsaved `Submission` rows for `bulk_create`; see demo/fakes/__init__.py for why seeding skips
+`leads.services`.
+"""
+
+import datetime
+import hashlib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from leads.forms import BUDGETS, TIMELINES
+from leads.models import CTAKind, Status, Submission
+
+from .history import reviewed_at
+from .people import Person, typed_email
+
+MESSAGES = [
+    "We publish about 20 articles a month and capture almost no leads from them.",
+    "Looking for a fixed-price setup of gated downloads and a quote form on our blog.",
+    "Our sales team does not trust marketing's leads. Can you help with scoring?",
+    "We need the forms to work without cookies for our EU audience.",
+    "Evaluating two vendors; decision expected next quarter.",
+    "Can you migrate our existing newsletter list and set up double opt-in?",
+    "Please quote for a webinar funnel: registration, reminders, CRM handoff.",
+    "Just exploring options for next year's budget.",
+]
+SEARCH_REFERRERS = ["https://www.google.com/", "https://duckduckgo.com/", "https://www.bing.com/"]
+# (utm_source, utm_medium, utm_campaign): the campaigns the demo's Campaign rows pay for come
+# first; the others are unpaid (newsletter issues, a partner's blog).
+CAMPAIGN_TOUCHES = [
+    ("linkedin", "paid-social", "spring-playbook"),
+    ("google", "cpc", "lead-capture-quote"),
+    ("linkedin", "paid-social", "handoff-webinar"),
+    ("newsletter", "email", "qualified-lead-issue-14"),
+    ("newsletter", "email", "qualified-lead-issue-15"),
+    ("partner-blog", "referral", "guest-post"),
+]
+# How often each CTA kind is answered, relative to the others.
+KIND_WEIGHTS = {CTAKind.NEWSLETTER: 10, CTAKind.DOWNLOAD: 6, CTAKind.WEBINAR: 4, CTAKind.QUOTE: 3}
+
+
+def answers_for(kind: str, person: Person, rng: random.Random, email: str) -> dict:
+    """The answers the kind's form asks for (see leads/forms.py), as a submission stores them."""
+    if kind == CTAKind.NEWSLETTER:
+        return {"email": email}
+    if kind == CTAKind.DOWNLOAD:
+        return {"name": person.name, "email": email}
+    if kind == CTAKind.WEBINAR:
+        return {"name": person.name, "email": email, "company": person.company}
+    return {
+        "name": person.name,
+        "email": email,
+        "company": person.company,
+        "phone": person.phone,
+        "budget": rng.choice([value for value, _ in BUDGETS if value]),
+        "timeline": rng.choice([value for value, _ in TIMELINES if value]),
+        "message": rng.choice(MESSAGES),
+    }
+
+
+def attribution_for(rng: random.Random, page_url: str) -> dict:
+    """Submission fields for where the lead came from: about half with UTM parameters."""
+    roll = rng.random()
+    utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"), "")
+    referrer, landing = "", page_url
+    if roll < 0.5:
+        source, medium, campaign = rng.choice(CAMPAIGN_TOUCHES)
+        utm.update(utm_source=source, utm_medium=medium, utm_campaign=campaign)
+        landing = f"{page_url}?utm_source={source}&utm_medium={medium}&utm_campaign={campaign}"
+        if medium == "paid-social":
+            referrer = "https://www.linkedin.com/"
+    elif roll < 0.8:
+        referrer = rng.choice(SEARCH_REFERRERS)
+    first_touch = {"landing_page": landing, "referrer": referrer, **utm}
+    return {
+        **utm,
+        "referrer": referrer,
+        "landing_page": page_url,
+        "first_touch": first_touch,
+    }
+
+
+def seed_key(label: str, number: int) -> str:
+    """A submission's idempotency key for seeded rows: stable, so a re-run finds them."""
+    return hashlib.sha256(f"leadsite-seed:{label}:{number}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A CTA shown on a page: where a submission can come from."""
+
+    cta: object
+    page: object
+    url: str
+    weight: float = 1.0
+
+
+def pick_placement(rng: random.Random, placements: Sequence[Placement]) -> Placement:
+    return rng.choices(placements, [p.weight * KIND_WEIGHTS[p.cta.kind] for p in placements])[0]
+
+
+def submission_for(
+    rng: random.Random,
+    *,
+    key: str,
+    person: Person,
+    contact_id: int | None,
+    placement: Placement,
+    received_at: datetime.datetime,
+    status: str,
+    reason: str,
+    owner_id: int | None,
+    consent_id: int | None,
+) -> Submission:
+    email = typed_email(rng, person.email)
+    cta = placement.cta
+    return Submission(
+        contact_id=contact_id,
+        email=email,
+        cta=cta,
+        cta_kind=cta.kind,
+        cta_title=cta.title,
+        page=placement.page,
+        page_title=placement.page.title if placement.page else "",
+        answers=answers_for(cta.kind, person, rng, email),
+        consent_given=True,
+        consent_id=consent_id,
+        consent_at=received_at,
+        received_at=received_at,
+        status=status,
+        status_reason=reason,
+        status_changed_at=None if status == Status.NEW else reviewed_at(rng, received_at),
+        owner_id=owner_id,
+        idempotency_key=key,
+        **attribution_for(rng, placement.url),
+    )
