@@ -23,8 +23,14 @@ class LeadsConfig(AppConfig):
 
         from leadsite import page_cache
 
+        from .followup.senders import SENDERS
         from .models import CallToAction, ScoringRule, ScoringSettings, TopicCTA
-        from .tasks import rescore_everyone_after_commit
+        from .services import outbox
+        from .tasks import deliver, deliver_follow_up, rescore_everyone_after_commit
+
+        # Follow-up leaves through the outbox, which never imports the tasks: it is told here
+        # which task sends a lead's deliveries, which one retries, and who sends each kind.
+        outbox.connect(follow_up=deliver_follow_up, retry=deliver, senders=SENDERS)
 
         # Scores are recomputed when what they are computed from changes.
         for model in (ScoringRule, ScoringSettings):
