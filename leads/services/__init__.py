@@ -15,8 +15,6 @@ transaction commits; services never import leads.tasks. docs/leads.md has the ru
 
 from .capture import (
     CONTACT_FIELDS,
-    REASON_REQUIRED,
-    TRANSITIONS,
     CaptureResult,
     PageRef,
     WebinarFull,
@@ -64,6 +62,8 @@ from .outbox import (
     retry_delay,
 )
 from .review import (
+    REASON_REQUIRED,
+    TRANSITIONS,
     BulkResult,
     allowed_transitions,
     assignment_notices_create,

@@ -34,19 +34,6 @@ from .subscriptions import subscription_request
 
 CONTACT_FIELDS = ("name", "company", "phone", "job_title")
 
-# The review workflow: from each status, the statuses a person may move a submission to.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.IN_REVIEW, Status.QUALIFIED, Status.DISQUALIFIED, Status.SPAM),
-    Status.IN_REVIEW: (Status.QUALIFIED, Status.DISQUALIFIED, Status.SPAM),
-    Status.QUALIFIED: (Status.HANDED_OFF, Status.DISQUALIFIED),
-    Status.DISQUALIFIED: (Status.IN_REVIEW,),
-    Status.HANDED_OFF: (Status.WON, Status.LOST),
-    Status.WON: (),
-    Status.LOST: (),
-    Status.SPAM: (Status.NEW,),  # release from quarantine: see submission_release
-}
-REASON_REQUIRED = {Status.DISQUALIFIED}
-
 
 class WebinarFull(Exception):
     """The webinar has no seat left (or has already taken place)."""

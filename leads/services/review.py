@@ -23,7 +23,20 @@ from ..models import (
 )
 from ..staff import may_work_leads
 from . import outbox
-from .capture import REASON_REQUIRED, TRANSITIONS, contact_upsert, follow_up_create
+from .capture import contact_upsert, follow_up_create
+
+# The review workflow: from each status, the statuses a person may move a submission to.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.IN_REVIEW, Status.QUALIFIED, Status.DISQUALIFIED, Status.SPAM),
+    Status.IN_REVIEW: (Status.QUALIFIED, Status.DISQUALIFIED, Status.SPAM),
+    Status.QUALIFIED: (Status.HANDED_OFF, Status.DISQUALIFIED),
+    Status.DISQUALIFIED: (Status.IN_REVIEW,),
+    Status.HANDED_OFF: (Status.WON, Status.LOST),
+    Status.WON: (),
+    Status.LOST: (),
+    Status.SPAM: (Status.NEW,),  # release from quarantine: see submission_release
+}
+REASON_REQUIRED = {Status.DISQUALIFIED}
 
 
 def allowed_transitions(submission: Submission) -> tuple[str, ...]:
@@ -154,6 +167,28 @@ def submission_assign(*, submission: Submission, owner, by) -> Submission:
     return submission
 
 
+@transaction.atomic
+def submission_release(*, submission: Submission, by) -> Submission:
+    """Not spam after all: attach the contact and run the normal follow-up."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.SPAM:
+        raise ValidationError("Only quarantined submissions can be released.")
+    submission.contact = contact_upsert(submission.answers | {"email": submission.email})
+    submission.status = Status.NEW
+    submission.status_changed_at = timezone.now()
+    submission.save(update_fields=["contact", "status", "status_changed_at"])
+    log(
+        submission,
+        "leads.status_change",
+        user=by,
+        data={"from": Status.SPAM, "to": Status.NEW, "reason": "released from quarantine"},
+    )
+    existing = set(submission.deliveries.values_list("kind", flat=True))
+    if not existing:
+        follow_up_create(submission)
+    return submission
+
+
 # Notes ------------------------------------------------------------------------------------
 
 
@@ -177,25 +212,3 @@ def note_edit(*, note: Note, text: str, by) -> Note:
     note.save(update_fields=["text", "updated_at"])
     log(note.contact, "leads.note_edit", user=by, data={"note": note.pk})
     return note
-
-
-@transaction.atomic
-def submission_release(*, submission: Submission, by) -> Submission:
-    """Not spam after all: attach the contact and run the normal follow-up."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if submission.status != Status.SPAM:
-        raise ValidationError("Only quarantined submissions can be released.")
-    submission.contact = contact_upsert(submission.answers | {"email": submission.email})
-    submission.status = Status.NEW
-    submission.status_changed_at = timezone.now()
-    submission.save(update_fields=["contact", "status", "status_changed_at"])
-    log(
-        submission,
-        "leads.status_change",
-        user=by,
-        data={"from": Status.SPAM, "to": Status.NEW, "reason": "released from quarantine"},
-    )
-    existing = set(submission.deliveries.values_list("kind", flat=True))
-    if not existing:
-        follow_up_create(submission)
-    return submission
