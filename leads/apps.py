@@ -14,6 +14,7 @@ class LeadsConfig(AppConfig):
 
     def ready(self):
         check_settings()
+        connect_outbox()
         connect_signals()
 
 
@@ -27,6 +28,16 @@ def check_settings():
 
     parse_rate_limits(settings.LEAD_RATE_LIMITS)
     parse_retention(settings.LEAD_RETENTION_DAYS)
+
+
+def connect_outbox():
+    """Follow-up leaves through the outbox, which never imports the tasks: it is told here
+    which task sends a lead's deliveries, which one retries, and who sends each kind."""
+    from .followup.senders import SENDERS
+    from .services import outbox
+    from .tasks import deliver, deliver_follow_up
+
+    outbox.connect(follow_up=deliver_follow_up, retry=deliver, senders=SENDERS)
 
 
 def connect_signals():

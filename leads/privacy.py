@@ -1,7 +1,7 @@
 """Privacy: find everything held about an email address, export it, and the retention policy.
 
 Reads only. Erasure (on request or by the retention policy) writes, so it lives in
-`leads/services.py` ("Privacy" section) and uses the lookups defined here.
+leads/services/erasure.py and uses the lookups defined here.
 
 What "held about a person" means here:
 - the Contact (matched on the normalised email), its notes and newsletter subscriptions;
@@ -38,7 +38,8 @@ from .models import (
 )
 
 # Queue rows of these tasks name deliveries in their arguments (see leads/tasks.py). Paths, not
-# imports: leads.tasks imports leads.services, which imports this module.
+# imports: the services use this module, and services never import the tasks (the tasks import
+# them). tests/leads/test_privacy.py checks that these are the tasks' paths.
 DELIVERY_TASK_PATHS = ("leads.tasks.deliver", "leads.tasks.deliver_follow_up")
 
 

@@ -1,44 +1,39 @@
-"""Background follow-up of submissions, on django-tasks.
+"""The task queue's entry points for leads (django-tasks): thin, they call the services.
+
+The queue stores each task by its dotted path (`leads.tasks.deliver`, ...) in every queued row,
+so these functions stay defined here: a row queued before any code moves still runs. The work
+is done by the outbox (leads/services/outbox.py), which LeadsConfig.ready connects to these
+tasks and to the senders of leads/followup/. Tasks import services, never the reverse.
 
 In production the queue is django-tasks-db: enqueueing writes a row in the same transaction as
 the submission. In development and tests the immediate backend runs the task right after the
 commit. Either way the `Delivery` row is the source of truth: a task that never ran (queue
-down, worker killed) is picked up again by every `manage.py db_worker`'s sweep
-(`redrive_overdue`) and by `manage.py redrive_deliveries`.
+down, worker killed) is picked up again by every `manage.py run_worker`'s sweep and by
+`manage.py redrive_deliveries` (`outbox.redrive`).
 """
 
 import logging
 
 from django.db import transaction
-from django_tasks import task, task_backends
+from django_tasks import task
 
-from . import services
-from .emails import (
-    send_assignment,
-    send_confirmation,
-    send_hot_lead,
-    send_notification,
-    send_opt_in,
-)
+from .followup.senders import SENDERS  # noqa: F401 (its older home)
 from .models import Contact, Delivery, DeliveryKind
-from .webhooks import send_webhook
+from .services import outbox, scoring
 
 logger = logging.getLogger(__name__)
 
-SENDERS = {
-    DeliveryKind.NOTIFICATION: send_notification,
-    DeliveryKind.CONFIRMATION: send_confirmation,
-    DeliveryKind.OPT_IN: send_opt_in,
-    DeliveryKind.WEBHOOK: send_webhook,
-    DeliveryKind.HOT_LEAD: send_hot_lead,
-    DeliveryKind.ASSIGNMENT: send_assignment,
-}
+# Older names of what moved to the outbox: one attempt now, a logged enqueue, a lead's
+# follow-up handed to the queue.
+delivery_attempt = outbox.attempt
+enqueue = outbox.enqueue
+enqueue_deliveries = outbox.send
 
 
 @task()
 def deliver(delivery_id: int) -> str:
     """One attempt at one delivery; on failure, schedule the next with backoff."""
-    return delivery_attempt(delivery_id)
+    return outbox.drain([delivery_id])[delivery_id]
 
 
 @task()
@@ -47,7 +42,7 @@ def deliver_follow_up(delivery_ids: list[int]) -> dict[str, str]:
     A delivery that fails is retried on its own, through `deliver`. Then the lead's contact is
     rescored: here, so the visitor's request never waits for it and the queue gets no second
     row per lead."""
-    outcomes = {str(delivery_id): delivery_attempt(delivery_id) for delivery_id in delivery_ids}
+    outcomes = {str(pk): outcome for pk, outcome in outbox.drain(delivery_ids).items()}
     rescore_after_follow_up(delivery_ids)
     return outcomes
 
@@ -63,7 +58,7 @@ def rescore_after_follow_up(delivery_ids: list[int]) -> None:
     )
     for contact in Contact.objects.filter(pk__in=contact_ids - {None}):
         try:
-            services.contact_score_refresh(contact=contact)
+            scoring.contact_score_refresh(contact=contact)
         except Exception as error:
             logger.error("Could not rescore contact %s: %s", contact.pk, type(error).__name__)
 
@@ -71,7 +66,7 @@ def rescore_after_follow_up(delivery_ids: list[int]) -> None:
 @task()
 def score_contacts(contact_ids: list[int] | None = None) -> int:
     """Recompute lead scores (all contacts if None): after a rule or setting changes."""
-    return services.scores_recompute(contact_ids=contact_ids)
+    return scoring.scores_recompute(contact_ids=contact_ids)
 
 
 def rescore_everyone_after_commit(sender, raw=False, **kwargs) -> None:
@@ -79,76 +74,10 @@ def rescore_everyone_after_commit(sender, raw=False, **kwargs) -> None:
     in a task once the change commits (not in the request; connected in apps.py so that every
     path, the admin, the shell or a script, triggers it)."""
     if not raw:  # loaddata
-        transaction.on_commit(lambda: enqueue(score_contacts, None))
-
-
-def delivery_attempt(delivery_id: int) -> str:
-    delivery = services.delivery_claim(delivery_id)
-    if delivery is None:
-        return "not due"
-    try:
-        skipped_because = SENDERS[delivery.kind](delivery.submission)
-    except Exception as error:
-        retry_at = services.delivery_failed(delivery, error)
-        logger.warning(
-            "Delivery %s (%s) failed on attempt %s: %s",
-            delivery.pk,
-            delivery.kind,
-            delivery.attempts,
-            delivery.last_error,
-        )
-        if retry_at is not None and backend_defers():
-            enqueue(deliver, delivery.pk, run_after=retry_at)
-        return "failed"
-    services.delivery_succeeded(delivery, skipped_because=skipped_because or "")
-    return "skipped" if skipped_because else "sent"
+        transaction.on_commit(lambda: outbox.enqueue(score_contacts, None))
 
 
 def redrive_overdue(limit: int = 100) -> dict[str, int]:
-    """Attempt the deliveries no worker has taken in time (`Delivery.objects.overdue()`): the
-    periodic sweep of each task worker. Two workers sweeping at once send each delivery once
-    (`delivery_claim` locks its row). Returns how many ended how ("sent", "failed", ...)."""
-    overdue = Delivery.objects.overdue().order_by("pk").values_list("pk", flat=True)[:limit]
-    outcomes: dict[str, int] = {}
-    for delivery_id in list(overdue):
-        outcome = delivery_attempt(delivery_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
-
-
-def backend_defers() -> bool:
-    return task_backends[deliver.backend].supports_defer
-
-
-def enqueue_is_transactional() -> bool:
-    """Does enqueueing write to our own database, so that it commits with the submission?"""
-    from django_tasks_db import DatabaseBackend
-
-    return isinstance(task_backends[deliver.backend], DatabaseBackend)
-
-
-def enqueue(task_, *args, run_after=None) -> None:
-    """Hand deliveries to the queue. A queue failure is logged, not raised: the Delivery rows
-    stay pending and `redrive_deliveries` picks them up."""
-    try:
-        (task_.using(run_after=run_after) if run_after else task_).enqueue(*args)
-    except Exception as error:
-        logger.error("Could not enqueue %s%s: %s", task_.name, args, type(error).__name__)
-
-
-def enqueue_deliveries(deliveries) -> None:
-    """Enqueue within the current transaction if the queue is in the database, else after it
-    commits (an in-process backend must not send mail for a lead that might roll back)."""
-    ids = [delivery.pk for delivery in deliveries]
-    if not ids:
-        return
-    if enqueue_is_transactional():
-        # In a savepoint: a failed queue write must not abort the lead's transaction; the
-        # deliveries then stay pending for redrive_deliveries.
-        try:
-            with transaction.atomic():
-                deliver_follow_up.enqueue(ids)
-        except Exception as error:
-            logger.error("Could not enqueue follow-up %s: %s", ids, type(error).__name__)
-    else:
-        transaction.on_commit(lambda: enqueue(deliver_follow_up, ids))
+    """Attempt the deliveries no worker has taken in time: the periodic sweep of each task
+    worker. Returns how many ended how ("sent", "failed", ...)."""
+    return outbox.redrive(overdue=True, limit=limit)

@@ -4,7 +4,7 @@ Wagtail stores a page's (or a snippet's) "go live at" on its approved revision a
 "expire at" on the object, and leaves it to `manage.py publish_scheduled` to act on them
 (https://docs.wagtail.org/en/stable/reference/pages/theory.html#scheduled-publishing). LeadSite
 runs that command every SCHEDULED_PUBLISHING_SECONDS (30) in a thread of the processes it
-starts anyway: every `manage.py db_worker` in production (deploy/systemd/leadsite-worker), and
+starts anyway: every `manage.py run_worker` in production (deploy/systemd/leadsite-worker), and
 `manage.py runserver` in development (`make run`). Publishing and unpublishing send Wagtail's
 signals, so the page cache and the front cache are purged as for an editor's click.
 

@@ -249,14 +249,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks (django-tasks, which Wagtail 8 already uses for search and reference
 # indexing): run in the request by default. In production set
-# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`: tasks are then
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py run_worker`: tasks are then
 # rows written in the same transaction as the lead they follow up.
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
-# Go-live and expiry times: every `db_worker` (and `runserver`) runs Wagtail's
+# Go-live and expiry times: every `run_worker` (and `runserver`) runs Wagtail's
 # publish_scheduled this often, in seconds; 0 turns it off there (leadsite/scheduling.py).
 SCHEDULED_PUBLISHING_SECONDS = float(env("SCHEDULED_PUBLISHING_SECONDS", "30"))
 

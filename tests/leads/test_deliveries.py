@@ -9,10 +9,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
+from leads import tasks
 from leads.models import Delivery, DeliveryStatus, LeadSettings, Status, Submission
 from leads.tasks import delivery_attempt
-from tests.factories import make_cta, make_user
+from tests.factories import capture_lead, make_cta, make_user
 from tests.leads.live_site import free_port, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +267,39 @@ def test_quarantined_submission_sends_no_email(submit):
     assert submission.status == Status.SPAM
     assert not submission.deliveries.exists()
     assert mail.outbox == []
+
+
+# Queued tasks -----------------------------------------------------------------------------
+
+
+def test_task_paths_stay_what_queued_rows_name():
+    """The database queue stores each task by its dotted path: moving a task would leave the
+    rows queued before the upgrade naming a path that no longer runs."""
+    assert tasks.deliver.module_path == "leads.tasks.deliver"
+    assert tasks.deliver_follow_up.module_path == "leads.tasks.deliver_follow_up"
+    assert tasks.score_contacts.module_path == "leads.tasks.score_contacts"
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_follow_up_queued_by_path_is_run_by_the_worker():
+    """What django-tasks-db's worker does with a row: import its task by the stored path."""
+    capture_lead(make_cta("quote"), email=LEAD)
+    (row,) = DBTaskResult.objects.filter(task_path="leads.tasks.deliver_follow_up")
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+
+    row.claim(worker.worker_id)
+    worker.run_task(row)
+
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL"
+    assert {d.status for d in Delivery.objects.all()} == {DeliveryStatus.SENT}
+    assert len(sent_to(LEAD)) == 1

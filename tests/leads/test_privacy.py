@@ -542,3 +542,10 @@ def test_privacy_forms_are_csrf_protected(manager, people):
 
     assert response.status_code == 403
     assert Contact.objects.filter(email=EMAIL).exists()
+
+
+def test_the_queue_rows_searched_are_those_of_the_delivery_tasks():
+    """privacy.py names the delivery tasks by path (services never import the tasks)."""
+    from leads.tasks import deliver, deliver_follow_up
+
+    assert set(privacy.DELIVERY_TASK_PATHS) == {deliver.module_path, deliver_follow_up.module_path}

@@ -355,7 +355,7 @@ def test_score_contacts_command_applies_decay():
 
 @pytest.mark.django_db
 def test_recompute_works_in_batches(monkeypatch):
-    monkeypatch.setattr(services, "SCORE_BATCH", 2)
+    monkeypatch.setattr(services.scoring, "SCORE_BATCH", 2)
     cta = make_cta("newsletter")
     for n in range(5):
         capture_lead(cta, email=f"person{n}@acme.example")

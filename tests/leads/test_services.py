@@ -1,5 +1,8 @@
-"""The write rules in leads/services.py: the review workflow, release, contacts, idempotency,
-bulk review, assignment and notes."""
+"""The write rules in leads/services/: the review workflow, release, contacts, idempotency,
+bulk review, assignment and notes; and the services' place in the flow."""
+
+import ast
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -309,3 +312,36 @@ def test_an_empty_note_is_refused(reviewer):
 
     with pytest.raises(ValidationError):
         services.note_add(contact=contact, text="   ", by=reviewer)
+
+
+# The flow ---------------------------------------------------------------------------------
+
+
+def imported_modules(path: Path, package: str) -> set[str]:
+    """Every module a source file imports, relative imports made absolute (a name imported
+    from a package counts as its submodule too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[: len(parts) - node.level + 1]) if node.level else ""
+            module = ".".join(filter(None, [base, node.module]))
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.django_db(databases=[])
+def test_services_never_import_the_tasks_or_the_follow_up_side():
+    """Tasks import services, never the reverse, not even inside a function: the outbox is
+    told which task sends what by LeadsConfig.ready."""
+    for path in sorted(Path(services.__file__).parent.glob("*.py")):
+        imported = imported_modules(path, "leads.services")
+        forbidden = {
+            name
+            for name in imported
+            if name.startswith(("leads.tasks", "leads.followup", "leads.views", "leads.admin"))
+        }
+        assert not forbidden, f"{path.name} imports {sorted(forbidden)}"

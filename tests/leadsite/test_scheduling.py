@@ -1,7 +1,7 @@
 """Go-live and expiry times happen with exactly the processes the README and deploy/ start.
 
 `make run` starts `manage.py runserver`; deploy/systemd starts gunicorn (leadsite-web) and
-`manage.py db_worker` (leadsite-worker). Nobody runs `publish_scheduled` by hand: an article
+`manage.py run_worker` (leadsite-worker). Nobody runs `publish_scheduled` by hand: an article
 scheduled a few seconds ahead must go live, one set to expire must go, and the cached listing
 must show both changes (the page cache is purged as for an editor's click).
 """

@@ -1,6 +1,6 @@
 """Real servers for the production tests, and a visitor that talks HTTP to them.
 
-App servers (gunicorn, bench/_common.py), task workers (`manage.py db_worker`), a private
+App servers (gunicorn, bench/_common.py), task workers (`manage.py run_worker`), a private
 PostgreSQL cluster and a private Redis that a test may stop and start, all on loopback, with
 the production settings of tests/leads/live_site.py. Nothing is mocked; what was stored is
 read straight from the database with psycopg, not through Django.
@@ -167,21 +167,21 @@ class Worker:
         def started():
             if self.process.poll() is not None:
                 log = self.log_path.read_text()
-                raise BenchError(f"db_worker exited ({self.process.returncode}):\n{log}")
+                raise BenchError(f"run_worker exited ({self.process.returncode}):\n{log}")
             return "Starting worker" in self.log_path.read_text()
 
-        wait_until(started, timeout=timeout, message=f"db_worker did not start: {self.log_path}")
+        wait_until(started, timeout=timeout, message=f"run_worker did not start: {self.log_path}")
         return self
 
 
 @contextlib.contextmanager
 def task_worker(env: dict, log_path: Path, *, wait: bool = True):
-    """`manage.py db_worker` polling every 0.2 s; yields a Worker, started unless `wait` is
+    """`manage.py run_worker` polling every 0.2 s; yields a Worker, started unless `wait` is
     False (then call wait_started(): start an app server meanwhile). SIGTERM at the end."""
     command = [
         str(VENV_BIN / "python"),
         str(REPO_ROOT / "manage.py"),
-        "db_worker",
+        "run_worker",
         "--no-startup-delay",
         "--no-reload",
         "--interval",

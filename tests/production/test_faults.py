@@ -1,7 +1,7 @@
 """Faults in production: a worker killed mid-task, the database restarting under load, Redis
 stopping, SMTP failing. Each test says what the visitor saw and what was stored.
 
-Real processes throughout: gunicorn with the production settings, `manage.py db_worker`, a
+Real processes throughout: gunicorn with the production settings, `manage.py run_worker`, a
 PostgreSQL cluster and a redis-server of the test's own (stopped and started at will), an
 aiosmtpd SMTP server. (The same faults within one process, with the in-process task backend,
 are in tests/leads/test_faults.py.)

@@ -1,7 +1,7 @@
 """Several processes, one truth: rate limits and notifications with more than one of each.
 
 App servers are separate gunicorn masters (separate memory), task workers separate
-`manage.py db_worker` processes, on one PostgreSQL database and one Redis. (Shared page cache,
+`manage.py run_worker` processes, on one PostgreSQL database and one Redis. (Shared page cache,
 purges and sign-in lockouts: tests/leadsite/test_processes.py.)
 """
 

@@ -1,6 +1,6 @@
 """`manage.py runserver` (what `make run` starts), with scheduled publishing running beside it.
 
-In production every `db_worker` publishes what is scheduled (leadsite/scheduling.py); the
+In production every `run_worker` publishes what is scheduled (leadsite/scheduling.py); the
 development server has no worker (tasks run in the request), so it runs the same loop in a
 thread of the process that serves (the autoreloader's child, which restarts on a code change).
 This shadows staticfiles' command (`blog` comes before it in INSTALLED_APPS) and takes its

@@ -3,11 +3,11 @@
 The receiver checks `X-LeadSite-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw body with
 the secret set in the admin, and can drop replays by `X-LeadSite-Delivery` (one id per lead).
 
-The URL is checked again before each send (leads/webhook_target.py: https, public addresses
-only) and the connection goes to the address that was checked. One POST, no redirect followed:
-a 3xx is a refusal like a 4xx or 5xx. What a failure records for sales is a plain sentence,
-never an exception class ("ConnectionRefusedError" against "timeout" would tell whoever reads
-it which ports are open where the server stands).
+The URL is checked again before each send (webhook_target.py: https, public addresses only)
+and the connection goes to the address that was checked. One POST, no redirect followed: a 3xx
+is a refusal like a 4xx or 5xx. What a failure records for sales is a plain sentence, never an
+exception class ("ConnectionRefusedError" against "timeout" would tell whoever reads it which
+ports are open where the server stands).
 """
 
 import hashlib
@@ -19,7 +19,7 @@ import ssl
 
 from django.conf import settings
 
-from .models import LeadSettings, Submission
+from ..models import LeadSettings, Submission
 from .webhook_target import Target, webhook_target
 
 TIMEOUT_SECONDS = 10

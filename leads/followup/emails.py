@@ -1,7 +1,7 @@
 """The emails a submission sends: to staff, and to the lead.
 
 Each sender returns "" when it sent, or the reason it skipped; it raises when delivery failed
-(the task records it and retries). Lead-facing mail contains nothing the visitor typed except
+(the outbox records it and retries). Lead-facing mail contains nothing the visitor typed except
 their own name, so the forms cannot be used to send someone else a message.
 """
 
@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .cleaning import one_line
-from .models import (
+from ..cleaning import one_line
+from ..models import (
     CTAKind,
     DeliveryKind,
     DeliveryStatus,
@@ -23,9 +23,9 @@ from .models import (
     Subscription,
     SubscriptionStatus,
 )
-from .scoring import explain
-from .staff import may_work_leads, user_label
-from .tokens import link_token
+from ..scoring import explain
+from ..staff import may_work_leads, user_label
+from ..tokens import link_token
 
 
 def absolute(path: str) -> str:

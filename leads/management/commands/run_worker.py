@@ -1,16 +1,16 @@
-"""`manage.py db_worker`: django-tasks-db's worker, plus a sweep for lead follow-up that a
-worker which died left behind.
+"""`manage.py run_worker`: the site's task worker. django-tasks-db's `db_worker`, plus a
+sweep for lead follow-up that a worker which died left behind, plus scheduled publishing.
 
 django-tasks-db never runs a task again once a worker has claimed it: if that worker is killed
 mid-task (SIGKILL, out of memory, a reboot), the task row stays "running" and its emails would
 never go out. The `Delivery` rows are the source of truth, so every worker also sweeps them,
 every few seconds up to once a minute, and sends those overdue by LEAD_DELIVERY_STUCK_SECONDS
-(`leads.tasks.redrive_overdue`). The sweep runs in a thread of its own, beside the task loop,
+(`outbox.redrive(overdue=True)`). The sweep runs in a thread of its own, beside the task loop,
 and so does scheduled publishing (go-live and expiry times, `leadsite.scheduling`).
 
-This command shadows django-tasks-db's own of the same name (`leads` comes before
-`django_tasks_db` in INSTALLED_APPS, as staticfiles' `runserver` shadows Django's); it takes
-the same options.
+It takes the options of django-tasks-db's `db_worker`, which stays available under its own name
+without the sweep or the publishing (this command was called `db_worker` until issue 20; see
+docs/deploy.md).
 """
 
 import logging
@@ -22,10 +22,13 @@ from django.db import connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
-from leads.tasks import redrive_overdue
+from leads.services import outbox
 from leadsite import scheduling
 
 logger = logging.getLogger("leads.tasks")
+
+# Deliveries attempted per sweep: a long backlog is worked through by the next sweeps.
+SWEEP_BATCH = 100
 
 
 def sweep_interval() -> float:
@@ -36,7 +39,7 @@ def sweep_interval() -> float:
 
 def sweep_once() -> None:
     try:
-        outcomes = redrive_overdue()
+        outcomes = outbox.redrive(overdue=True, limit=SWEEP_BATCH)
     except Exception as error:  # the database is down, say: try again at the next sweep
         logger.warning("Delivery sweep failed: %s", type(error).__name__)
         return

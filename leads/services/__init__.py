@@ -1,0 +1,164 @@
+"""Every write to leads: one function per use case, one transaction each, by concern.
+
+- capture: a form answer stored (contact, seat, consent, submission) and its follow-up written
+- subscriptions: what a lead does through emailed links (opt-in, unsubscribe, download)
+- review: the sales workflow (status, assignment, notes, release from quarantine)
+- outbox: follow-up deliveries, their retries, and the seam to the task queue
+- scoring: scores recomputed and the hot-lead alert
+- erasure: a person forgotten on request, and the retention policy
+- impressions, exports: CTA view counts, and the audit record of each export
+
+Callers use the package (`from leads import services; services.submission_set_status(...)`):
+every public name is re-exported here. Side effects leave through the outbox after the
+transaction commits; services never import leads.tasks. docs/leads.md has the rules.
+"""
+
+from .capture import (
+    CONTACT_FIELDS,
+    CaptureResult,
+    PageRef,
+    WebinarFull,
+    consent_text_for,
+    consent_text_record,
+    contact_upsert,
+    follow_up_create,
+    holds_seat,
+    idempotency_key,
+    reserve_seat,
+    submission_capture,
+)
+from .erasure import (
+    ERASE_BATCH,
+    KEPT_UTM,
+    SCRUBBED_FIELDS,
+    RetentionResult,
+    contacts_delete,
+    day_start,
+    erasing,
+    names_someone,
+    person_erase,
+    retention_apply,
+    retention_erase,
+    scrub,
+    sqlite_checkpoint,
+    submissions_scrub,
+)
+from .exports import (
+    EXPORT_ACTION,
+    export_record,
+    person_export,
+)
+from .impressions import (
+    IMPRESSION_UPSERT,
+    impression_record,
+)
+from .outbox import (
+    RETRYABLE,
+    delivery_claim,
+    delivery_failed,
+    delivery_retry,
+    delivery_succeeded,
+    describe_error,
+    retry_delay,
+)
+from .review import (
+    REASON_REQUIRED,
+    TRANSITIONS,
+    BulkResult,
+    allowed_transitions,
+    assignment_notices_create,
+    note_add,
+    note_edit,
+    submission_assign,
+    submission_release,
+    submission_set_status,
+    submissions_assign,
+    submissions_set_status,
+)
+from .scoring import (
+    SCORE_BATCH,
+    ScoringInputs,
+    contact_hot_alert,
+    contact_score_refresh,
+    score_apply,
+    scored_submissions,
+    scores_recompute,
+)
+from .subscriptions import (
+    contact_can_resubscribe,
+    contact_resubscribe,
+    contact_unsubscribe,
+    download_record,
+    last_unsubscribe,
+    subscription_confirm,
+    subscription_link_current,
+    subscription_request,
+)
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "ERASE_BATCH",
+    "EXPORT_ACTION",
+    "IMPRESSION_UPSERT",
+    "KEPT_UTM",
+    "REASON_REQUIRED",
+    "RETRYABLE",
+    "SCORE_BATCH",
+    "SCRUBBED_FIELDS",
+    "TRANSITIONS",
+    "BulkResult",
+    "CaptureResult",
+    "PageRef",
+    "RetentionResult",
+    "ScoringInputs",
+    "WebinarFull",
+    "allowed_transitions",
+    "assignment_notices_create",
+    "consent_text_for",
+    "consent_text_record",
+    "contact_can_resubscribe",
+    "contact_hot_alert",
+    "contact_resubscribe",
+    "contact_score_refresh",
+    "contact_unsubscribe",
+    "contact_upsert",
+    "contacts_delete",
+    "day_start",
+    "delivery_claim",
+    "delivery_failed",
+    "delivery_retry",
+    "delivery_succeeded",
+    "describe_error",
+    "download_record",
+    "erasing",
+    "export_record",
+    "follow_up_create",
+    "holds_seat",
+    "idempotency_key",
+    "impression_record",
+    "last_unsubscribe",
+    "names_someone",
+    "note_add",
+    "note_edit",
+    "person_erase",
+    "person_export",
+    "reserve_seat",
+    "retention_apply",
+    "retention_erase",
+    "retry_delay",
+    "score_apply",
+    "scored_submissions",
+    "scores_recompute",
+    "scrub",
+    "sqlite_checkpoint",
+    "submission_assign",
+    "submission_capture",
+    "submission_release",
+    "submission_set_status",
+    "submissions_assign",
+    "submissions_scrub",
+    "submissions_set_status",
+    "subscription_confirm",
+    "subscription_link_current",
+    "subscription_request",
+]
