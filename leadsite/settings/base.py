@@ -341,7 +341,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Axes' own 429 and message, plus Retry-After: the cool-off (leadsite/lockout.py).
 AXES_LOCKOUT_CALLABLE = "leadsite.lockout.lockout_response"
 
-# The page cache (leadsite/page_cache.py): anonymous public pages kept this long in the app
+# The page cache (leadsite/page_cache/): anonymous public pages kept this long in the app
 # cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
 # Every publish, unpublish, move and CTA or tag edit purges them. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
