@@ -1,8 +1,9 @@
 """The page cache: anonymous public pages served from the shared cache, purged on every change.
 
 `keys` (which requests, which key), `copies` (each process's own copies), `shared` (the
-generation, lookups, single-flight claims), `middleware` (serve and store), `purge` (what
-apps call when content changes). It imports no app: each app registers its URLs and connects
+generation, lookups, single-flight claims), `store` (what is kept), `middleware` (serve),
+`purge` (what apps call when content changes), `refresh` (the task worker renders stale
+pages after a purge). It imports no app: each app registers its URLs and connects
 its own signals to `purge()`. How it behaves and why: docs/production.md, "The page cache".
 """
 
@@ -19,7 +20,7 @@ from .keys import (
     is_canonical,
     paginated,
 )
-from .middleware import UNCACHED_HEADERS, PageCacheMiddleware, is_storable, mark_public
+from .middleware import PageCacheMiddleware
 from .purge import (
     public_urls,
     purge,
@@ -29,6 +30,8 @@ from .purge import (
 )
 from .shared import (
     GENERATION_KEY,
+    REFRESH_ENVIRON,
+    REFRESH_KEY,
     RENDER_CLAIM_SECONDS,
     cache_unreachable,
     generation,
@@ -37,6 +40,7 @@ from .shared import (
     render_claim,
     rest,
 )
+from .store import UNCACHED_HEADERS, is_storable, keep_rendered, mark_public, store
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -46,6 +50,8 @@ __all__ = [
     "IGNORED_PREFIXES",
     "PAGINATED_ATTRIBUTE",
     "PREVIOUS_COPIES",
+    "REFRESH_ENVIRON",
+    "REFRESH_KEY",
     "RENDERED_PARAMS",
     "RENDER_CLAIM_SECONDS",
     "UNCACHED_HEADERS",
@@ -57,6 +63,7 @@ __all__ = [
     "generation",
     "is_canonical",
     "is_storable",
+    "keep_rendered",
     "local_copies",
     "lookup",
     "mark_public",
@@ -69,4 +76,5 @@ __all__ = [
     "release",
     "render_claim",
     "rest",
+    "store",
 ]

@@ -1,45 +1,22 @@
 """The middleware: anonymous public pages served from the shared cache, what is safe stored.
 
-A stale page (after a purge) is rendered by one request while the others get its previous
-copy. How and why: docs/production.md, "The page cache".
+After a purge a stale page is rendered by the task worker (refresh.py) or by one request,
+while the others get its previous copy. How and why: docs/production.md, "The page cache".
 """
 
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 from .copies import local_copies
-from .keys import cache_key, is_canonical
-from .shared import lookup, release, render_claim, rest
+from .keys import cache_key
+from .shared import REFRESH_ENVIRON, lookup, release, render_claim, rest
+from .store import keep_rendered
 
 logger = logging.getLogger(__name__)
-
-# Headers that belong to one response and must not be replayed from the cache.
-UNCACHED_HEADERS = frozenset({"date", "x-request-id", "set-cookie", "x-page-cache"})
-
-
-def is_storable(response) -> bool:
-    if response.status_code != 200 or response.streaming:
-        return False
-    if response.cookies or response.has_header("Set-Cookie"):
-        return False
-    if "cookie" in response.get("Vary", "").lower():
-        return False
-    # A view that said anything about caching (no-store, private, max-age) is obeyed.
-    return not response.has_header("Cache-Control")
-
-
-def mark_public(response):
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, settings.PAGE_CACHE_SECONDS),
-        s_maxage=settings.PAGE_CACHE_SECONDS,
-    )
 
 
 class PageCacheMiddleware:
@@ -66,12 +43,14 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
+        if REFRESH_ENVIRON in request.META:  # the task worker's render: it stores it
+            return self.get_response(request)
         previous = local_copies.previous(key)
         if previous is not None and local_copies.get(key) is None:
             # Another request renders it: no round trip meanwhile.
             return self.replay_stale(previous)
         try:
-            current, stored, stale = lookup(key)
+            current, stored, stale, refreshing = lookup(key)
         except Exception:  # a cache outage must not cost a page
             logger.warning("Page cache unavailable; rendering without it", exc_info=True)
             return self.get_response(request)
@@ -79,6 +58,9 @@ class PageCacheMiddleware:
             return self.replay(stored)
         if current is None:  # the cache is unreachable: render, keep nothing
             return self.get_response(request)
+        if stale is not None and refreshing:  # the task worker renders it (refresh.py)
+            local_copies.keep_previous(key, stale)
+            return self.replay_stale(stale)
         claim = render_claim(key, current) if stale is not None else None
         if stale is not None and claim is None:
             local_copies.keep_previous(key, stale)
@@ -87,14 +69,7 @@ class PageCacheMiddleware:
         started = time.monotonic()
         try:
             response = self.get_response(request)
-            if request.method == "GET" and is_storable(response):
-                if is_canonical(request):
-                    mark_public(response)
-                    self.store(key, current, response)
-            elif stale is not None and request.method == "GET" and response.status_code < 500:
-                # The page is gone or moved (404, a redirect): its previous copy goes now. (After
-                # a server error it stays, and the next request tries again.)
-                release(key)
+            keep_rendered(request, key, current, response, had_previous=stale is not None)
         finally:
             if claim:
                 slot, page = claim
@@ -118,18 +93,3 @@ class PageCacheMiddleware:
         response["Cache-Control"] = "no-cache, max-age=0"
         response["X-Page-Cache"] = "stale"
         return response
-
-    @staticmethod
-    def store(key, current, response):
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in UNCACHED_HEADERS
-        ]
-        entry = (current, response.status_code, headers, response.content)
-        try:
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        except Exception:  # the page was served; it just was not kept
-            logger.warning("Page cache unavailable; page not stored", exc_info=True)
-            return
-        local_copies.keep(key, entry)

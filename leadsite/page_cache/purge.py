@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.encoding import iri_to_uri
 
+from . import refresh
 from .copies import local_copies
 from .shared import GENERATION_KEY, generation
 
@@ -46,6 +47,10 @@ def _purge_now(urls) -> None:
     try:
         try:
             current = cache.incr(GENERATION_KEY)  # None: an outage django-redis hid
+            if current is not None:
+                # django-redis increments in a Lua script, which answers in a double: a
+                # generation above 2**53 comes back rounded, so read the one stored.
+                current = cache.get(GENERATION_KEY, current)
         except ValueError:  # no generation yet: nothing is cached under one
             current = generation()
     except Exception:
@@ -56,6 +61,7 @@ def _purge_now(urls) -> None:
     local_copies.saw_generation(current)
     if not purged:  # the editor's save stands; the pages expire by themselves
         logger.error("Page cache purge failed: cached pages stay until they expire")
+    refresh.start(current)
     if getattr(settings, "WAGTAILFRONTENDCACHE", None):
         from wagtail.contrib.frontend_cache.utils import PurgeBatch
 

@@ -15,6 +15,11 @@ from .copies import local_copies
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# In the environ of the task worker's own renders (not a header: no visitor can send it).
+REFRESH_ENVIRON = "leadsite.page_cache.refresh"
+# (generation, until): the task worker renders the pages stale under that generation, and
+# requests serve their previous copies until then (refresh.py).
+REFRESH_KEY = "page-cache:refreshing"
 # How long one request may hold a page's render after a purge before another may take it
 # over (its process died mid-render); meanwhile the others get the previous copy.
 RENDER_CLAIM_SECONDS = 10
@@ -40,26 +45,36 @@ def cache_unreachable() -> bool:
     return bool(is_unreachable and is_unreachable())
 
 
-def lookup(key) -> tuple[int | None, tuple | None, tuple | None]:
+def lookup(key) -> tuple[int | None, tuple | None, tuple | None, bool]:
     """The current generation (None: the cache is unreachable), the stored response for `key`
     (None unless it was stored under that generation) and, failing that, its stale copy (one
-    stored under an older generation): from this process's copies when it may trust them,
-    else in one cache round trip."""
+    stored under an older generation), and whether the task worker is to render the stale
+    pages (refresh.py): from this process's copies when it may trust them, else in one cache
+    round trip."""
     entry = local_copies.get(key)
     if entry is not None:
-        return entry[0], entry, None
-    found = cache.get_many([GENERATION_KEY, key])  # skipped at once while the breaker is open
+        return entry[0], entry, None, False
+    keys = [GENERATION_KEY, key]
+    if settings.PAGE_CACHE_REFRESH_SECONDS > 0:
+        keys.append(REFRESH_KEY)
+    found = cache.get_many(keys)  # skipped at once while the breaker is open
     if cache_unreachable():  # no generation to trust, nor to start afresh
-        return None, local_copies.get(key, outage=True), None
+        return None, local_copies.get(key, outage=True), None, False
     current = generation(found.get(GENERATION_KEY))
     local_copies.saw_generation(current)
     entry = found.get(key)
     if entry is None:
-        return current, None, None
+        return current, None, None, False
     if entry[0] != current:
-        return current, None, entry
+        return current, None, entry, refreshing(found.get(REFRESH_KEY), current)
     local_copies.keep(key, entry)
-    return current, entry, None
+    return current, entry, None, False
+
+
+def refreshing(marker, current) -> bool:
+    """Whether the task worker is still due to render the pages stale under `current`
+    (`marker`: the value of REFRESH_KEY)."""
+    return isinstance(marker, tuple) and marker[0] == current and time.time() < marker[1]
 
 
 def render_claim(key, current) -> tuple[str, ...] | None:

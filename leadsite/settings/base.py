@@ -372,6 +372,11 @@ PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
 # meanwhile the others are served their previous copy. 1 keeps all but one sync worker serving
 # hits while the hot pages are rendered again one by one; raise it with more app servers.
 PAGE_CACHE_STALE_RENDERS = int(env("PAGE_CACHE_STALE_RENDERS", "1"))
+# With a task worker (TASKS_BACKEND) and Redis, the worker renders the stale pages instead, at
+# the lowest CPU priority, while requests serve the previous copies for up to this many
+# seconds after a purge; a page still stale then is rendered as above, so nothing stays stale
+# when no worker runs. 0: requests render them (leadsite/page_cache/refresh.py).
+PAGE_CACHE_REFRESH_SECONDS = float(env("PAGE_CACHE_REFRESH_SECONDS", "5"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")
