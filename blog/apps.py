@@ -15,14 +15,17 @@ class BlogConfig(AppConfig):
 
         from leadsite import page_cache
 
+        from . import purge
         from .models import ArticlePage
 
         page_published.connect(reindex_after_publish, sender=ArticlePage)
 
-        # Cached pages (app and front cache) go when what they show changes.
-        page_published.connect(page_cache.purge_after_publish, dispatch_uid="purge-publish")
-        page_unpublished.connect(page_cache.purge_after_publish, dispatch_uid="purge-unpublish")
-        post_page_move.connect(page_cache.purge_after_move, dispatch_uid="purge-move")
+        # Cached pages (app and front cache) go when what they show changes; a change that
+        # can show anywhere purges every URL the blog registers here.
+        page_cache.register_public_urls(purge.public_urls)
+        page_published.connect(purge.purge_after_publish, dispatch_uid="purge-publish")
+        page_unpublished.connect(purge.purge_after_publish, dispatch_uid="purge-unpublish")
+        post_page_move.connect(purge.purge_after_move, dispatch_uid="purge-move")
         for model in (Tag, get_image_model(), get_document_model()):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -1,21 +1,10 @@
-"""The Redis cache behind a circuit breaker: a hung Redis costs one timeout per process per
-interval, not one per cache call.
+"""The Redis cache behind a circuit breaker, per process and per Redis server: a hung Redis
+costs one timeout per process per CACHE_BREAKER_SECONDS, not one per cache call.
 
-A Redis that is down refuses connections at once, but one that hangs (stopped with SIGSTOP,
-swapping, a network partition that drops packets) lets every command wait SOCKET_TIMEOUT.
-django-redis's IGNORE_EXCEPTIONS turns each of those waits into an empty answer, so that a
-page or a lead still goes through, but a page costs two or three waits and a lead several: a
-site that served 58 pages/s answered a handful in 10 s. django-redis and redis-py have
-timeouts and retries but no breaker, hence this one.
-
-After a command fails on the connection (a timeout or a refused connection), every cache call
-of this process answers at once as an unreachable cache does (a miss; a write not kept) for
-CACHE_BREAKER_SECONDS. Then one call tries Redis again while the others keep answering at
-once: if it succeeds, the cache is back; if not, the breaker opens for another interval. A
-breaker is per process and per Redis server, shared by the process's threads.
-
-`RedisCache.is_unreachable()` tells callers that can do better than a miss (the page cache
-serves this process's own copies meanwhile).
+After a failed command every cache call answers at once as an unreachable cache does (a miss,
+a write not kept); then one call probes Redis while the others still skip it.
+`RedisCache.is_unreachable()` lets the page cache serve its own copies meanwhile. Why and
+how it was measured: docs/production.md, "Outages".
 """
 
 import functools

@@ -341,7 +341,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Axes' own 429 and message, plus Retry-After: the cool-off (leadsite/lockout.py).
 AXES_LOCKOUT_CALLABLE = "leadsite.lockout.lockout_response"
 
-# The page cache (leadsite/page_cache.py): anonymous public pages kept this long in the app
+# The page cache (leadsite/page_cache/): anonymous public pages kept this long in the app
 # cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
 # Every publish, unpublish, move and CTA or tag edit purges them. 0 turns the cache off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
@@ -372,6 +372,11 @@ PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
 # meanwhile the others are served their previous copy. 1 keeps all but one sync worker serving
 # hits while the hot pages are rendered again one by one; raise it with more app servers.
 PAGE_CACHE_STALE_RENDERS = int(env("PAGE_CACHE_STALE_RENDERS", "1"))
+# With a task worker (TASKS_BACKEND) and Redis, the worker renders the stale pages instead, at
+# the lowest CPU priority, while requests serve the previous copies for up to this many
+# seconds after a purge; a page still stale then is rendered as above, so nothing stays stale
+# when no worker runs. 0: requests render them (leadsite/page_cache/refresh.py).
+PAGE_CACHE_REFRESH_SECONDS = float(env("PAGE_CACHE_REFRESH_SECONDS", "5"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")
