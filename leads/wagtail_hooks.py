@@ -65,7 +65,7 @@ register_snippet(CTAGroup)
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
     """Submissions are immutable records: the admin's generic add, edit and delete views are
-    closed to everyone. Reviews (status changes) and erasure go through leads/services.py."""
+    closed to everyone. Reviews (status changes) and erasure go through leads/services/."""
 
     def user_has_permission(self, user, action):
         return action not in {"add", "change", "delete"} and super().user_has_permission(

@@ -1,4 +1,4 @@
-"""leads/models.py: the lead tables keep only the indexes their queries use, and their keys."""
+"""leads/models/: the lead tables keep only the indexes their queries use, and their keys."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction

@@ -3,7 +3,7 @@ list.
 
 - record.py   everything the page shows, read in a fixed number of queries (the timeline)
 - forms.py    status, assignment and note forms
-- views.py    the page and its writes (Post/Redirect/Get, through leads/services.py)
+- views.py    the page and its writes (Post/Redirect/Get, through leads/services/)
 - listing.py  all contacts, searchable and exportable
 - viewset.py  URLs and the "Contacts" menu item; registers the viewset
 

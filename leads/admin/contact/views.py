@@ -2,7 +2,7 @@
 
 Sales review the person's submissions here (only the allowed next statuses are offered),
 assign them, retry failed deliveries and keep notes. Every write goes through
-leads/services.py and answers with a redirect (Post/Redirect/Get), except a refused form,
+leads/services/ and answers with a redirect (Post/Redirect/Get), except a refused form,
 which is shown again with its errors. No personal data in URLs or the page title
 ("Contact #12"): only ids.
 """

@@ -2,7 +2,7 @@
 
 - views.py    the listing (columns, queue, exports) and a submission's record
 - filters.py  what the list can be narrowed to (topics.py: articles and their topics)
-- bulk.py     one action on the ticked rows, through leads/services.py
+- bulk.py     one action on the ticked rows, through leads/services/
 - viewset.py  URLs, menu item, search and export columns; registers the viewset
 """
 

@@ -1,7 +1,7 @@
 """The inbox's bulk actions: one action on the ticked rows, then back to the same list.
 
 Ticked rows can be qualified, disqualified, marked as spam, released or assigned in one go. Ids
-travel in the POST body only, and every change goes through leads/services.py, which decides
+travel in the POST body only, and every change goes through leads/services/, which decides
 what the workflow allows and logs each change.
 """
 

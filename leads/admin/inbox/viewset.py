@@ -21,7 +21,7 @@ from .views import (
 class InboxViewSet(ModelViewSet):
     """Submissions as sales work them. Read-only as far as Wagtail's generic views go (see
     ReadOnlyPolicy in leads/wagtail_hooks.py): reviews happen through the bulk actions and the
-    contact page, both of which call leads/services.py."""
+    contact page, both of which call leads/services/."""
 
     model = Submission
     name = "leads_inbox"
