@@ -49,10 +49,12 @@ def form_token(
     page_id: int | None = None,
     consent_version: str = "",
     issued_at: float | None = None,
+    nonce: str | None = None,
 ) -> str:
     """A token for one render of a CTA form: the CTA, the page it is on, the consent wording
-    shown, a random nonce and the render time."""
-    nonce = base64.urlsafe_b64encode(os.urandom(9)).decode()
+    shown, a random nonce (or the one given: tests and demo data replaying a render) and the
+    render time."""
+    nonce = nonce or base64.urlsafe_b64encode(os.urandom(9)).decode()
     issued_at = time.time() if issued_at is None else issued_at
     # Rounded down, never up: a render time in the future would make a form posted at once
     # look younger than 0 s, and LEAD_FORM_MIN_SECONDS=0 would not turn the time trap off.
