@@ -8,14 +8,19 @@ See docs/leads.md for the capture rules.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from .. import cleaning, memo, rows
-from ..attribution import Attribution
+from ..capture import spam
+from ..capture.attribution import Attribution
+from ..capture.tokens import FormToken, read_form_token
+from ..capture.visit import Visit
 from ..models import (
     CallToAction,
     ConsentText,
@@ -39,6 +44,20 @@ class WebinarFull(Exception):
     """The webinar has no seat left (or has already taken place)."""
 
 
+class FormExpired(Exception):
+    """The form was rendered longer ago than LEAD_FORM_MAX_AGE_HOURS: the reader checks it and
+    sends it again (with a fresh token for the same CTA, page and consent wording)."""
+
+    def __init__(self, token: FormToken):
+        super().__init__("form token expired")
+        self.token = token
+
+
+class RateLimited(Exception):
+    """Too many forms from this address, or for this email, in a short time (spam.rate_limited):
+    the one refusal of the capture path; the reader may send again later."""
+
+
 @dataclass
 class CaptureResult:
     submission: Submission
@@ -52,6 +71,59 @@ class PageRef(NamedTuple):
 
     pk: int
     title: str
+
+
+def lead_capture(*, cta: CallToAction, data: Mapping, answers: dict, visit: Visit) -> CaptureResult:
+    """The capture use case: what a valid form posted to a CTA becomes. The submit view calls
+    it, and so should anything else that captures a lead (tests, demo data).
+
+    `data` is the form's cleaned data (its token, honeypot, first touch and consent), `answers`
+    what the reader answered (`LeadForm.answers`), `visit` what the view read off the request.
+    Refuses an expired form (FormExpired) and a rate-limited sender (RateLimited); otherwise
+    classifies spam, finds the page the form was on, reads the attribution and stores the lead
+    (raising WebinarFull when a webinar has no seat left): see `submission_capture`.
+    """
+    token = read_form_token(data["token"], cta.pk)
+    if token.valid and token.expired:
+        raise FormExpired(token)
+    if visit.ip is not None and spam.rate_limited(ip=visit.ip, email=data["email"]):
+        raise RateLimited
+    return submission_capture(
+        cta=cta,
+        answers=answers,
+        consent_given=data.get("consent", True),
+        consent_version=token.consent_version,
+        page=page_for_submission(token.page_id),
+        attribution=Attribution.for_visit(
+            visit,
+            first_landing=data["first_landing"],
+            first_referrer=data["first_referrer"],
+            posted_from=data["posted_from"],
+        ),
+        nonce=token.nonce,
+        spam_reasons=spam.spam_reasons(data=data, token=token, honeypot=data["website"]),
+    )
+
+
+# The page a form token names, read with one plain SELECT: every lead asks, and on this path
+# building Wagtail's page queryset and model instance would cost several times the query
+# itself (see docs/performance.md).
+PAGE_TITLE_SQL = "SELECT {title} FROM {table} WHERE {id} = %s"
+
+
+def page_for_submission(page_id: int | None) -> PageRef | None:
+    """The page the form was rendered on, with its id and title only; None if there is none or
+    it has been deleted since the page was cached (the lead is kept without it)."""
+    if not page_id:
+        return None
+    quote = connection.ops.quote_name
+    sql = PAGE_TITLE_SQL.format(
+        title=quote("title"), table=quote(Page._meta.db_table), id=quote("id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_id])
+        row = cursor.fetchone()
+    return PageRef(page_id, row[0]) if row else None
 
 
 def idempotency_key(*, cta_id: int, nonce: str, answers: dict) -> str:

@@ -1,7 +1,7 @@
 """What a lead does through the links we email: confirm a newsletter (double opt-in),
 unsubscribe, resubscribe, download the document.
 
-The link tokens themselves are checked in leads/tokens.py; docs/leads.md has the rules
+The link tokens themselves are checked in leads/capture/tokens.py; docs/leads.md has the rules
 ("Newsletter double opt-in", "Gated downloads").
 """
 
@@ -11,6 +11,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
+from ..capture.tokens import OPT_IN_MAX_AGE
 from ..models import (
     Contact,
     DownloadEvent,
@@ -18,7 +19,6 @@ from ..models import (
     Subscription,
     SubscriptionStatus,
 )
-from ..tokens import OPT_IN_MAX_AGE
 
 
 def subscription_request(submission: Submission) -> Subscription:

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
+from leads.capture.tokens import link_token
 from leads.models import DownloadEvent, Status, Submission
-from leads.tokens import link_token
 from tests.factories import lead_form_data, make_cta, make_document
 
 pytestmark = pytest.mark.django_db

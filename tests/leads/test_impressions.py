@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import services
+from leads.capture.tokens import form_token
 from leads.models import CTAImpression
-from leads.tokens import form_token
 from tests.factories import make_article, make_cta
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from leads.capture.tokens import OPT_IN_MAX_AGE, link_token
 from leads.models import Contact, Delivery, DeliveryKind, Subscription, SubscriptionStatus
 from leads.tasks import delivery_attempt
-from leads.tokens import OPT_IN_MAX_AGE, link_token
 from tests.factories import make_cta
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 
-from leads import services, spam
+from leads import services
+from leads.capture import spam
+from leads.capture.spam import Limit, count_attempt, parse_rate_limits
+from leads.capture.tokens import form_token, read_form_token
 from leads.models import BlockedEmailDomain, Delivery, Status, Submission
-from leads.spam import Limit, count_attempt, parse_rate_limits
-from leads.tokens import form_token, read_form_token
 from tests.factories import lead_form_data, make_article, make_cta
 
 pytestmark = pytest.mark.django_db

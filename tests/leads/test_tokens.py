@@ -7,8 +7,8 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from leads import services
+from leads.capture.tokens import LINK_SALTS
 from leads.models import Contact, DownloadEvent, Submission, Subscription
-from leads.tokens import LINK_SALTS
 from tests.factories import lead_form_data, make_cta, make_document
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,180 @@
+"""The CTA's own page and the submit view: HTTP only, each a form, a service call and a
+response (the capture itself is `leads.services.lead_capture`).
+
+The submit view is exempt from Django's CSRF cookie on purpose: article pages are cached and
+shared between visitors, so they cannot carry a per-visitor secret. Cross-site posting is
+refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the idempotency key.
+"""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import UnreadablePostError
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
+
+from .. import services
+from ..models import CallToAction, CTAKind
+from .attribution import with_posted_from
+from .forms import form_for
+from .origin import origin_refused
+from .spam import retry_after_seconds
+from .tokens import form_token, link_token, read_form_token
+from .visit import Visit
+
+DAMAGED = "The form arrived damaged. Please send it again."
+FETCH_HEADER = "X-Requested-With"
+
+
+def is_fetch(request) -> bool:
+    """Posted by leads.js, which wants the new CTA content, not a page."""
+    return request.headers.get(FETCH_HEADER) == "leadsite"
+
+
+def declared_length(request) -> int | None:
+    """The body size the client declared, or None if the header is malformed (Django's own
+    request.body would raise ValueError on it: a 500)."""
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def cta_response(request, cta, *, form=None, status=200, message=""):
+    """The CTA again, with errors: a fragment for leads.js, or a page of its own."""
+    context = {"cta": cta, "form": form, "message": message, "page": None}
+    template = "leads/cta_fragment.html" if is_fetch(request) else "leads/cta_page.html"
+    if form is not None and form.is_bound and not is_fetch(request):
+        # Without JavaScript this is a page of its own: a way back to the article.
+        token = read_form_token(str(form.data.get("token", "")), cta.pk)
+        context["back"] = back_link(request, token.page_id if token.valid else None)
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def cta_page(request, cta_id):
+    """A CTA on a page of its own: where the form comes back with errors without JavaScript."""
+    cta = get_object_or_404(CallToAction.objects.with_document(), pk=cta_id)
+    return cta_response(request, cta)
+
+
+@csrf_exempt
+@require_POST
+def submit(request, cta_id):
+    """A CTA's form, posted: refused at the door (origin, size, damage), checked by its form,
+    then captured by the service; each outcome becomes an answer for leads.js or the browser."""
+    cta = CallToAction.objects.for_submission(cta_id)
+    if cta is None:
+        raise Http404("No such call to action.")
+    if origin_refused(request):
+        return cta_response(
+            request,
+            cta,
+            status=403,
+            message="This form can only be sent from this site. Please open the page and send "
+            "it from there.",
+        )
+    length = declared_length(request)
+    if length is None:
+        return cta_response(request, cta, status=400, message=DAMAGED)
+    if length > settings.LEAD_MAX_BODY_BYTES:
+        return cta_response(
+            request, cta, status=413, message="That was more than this form can take."
+        )
+    visit = Visit.from_request(request)
+    try:
+        data = with_posted_from(request.POST, visit)
+    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
+        return cta_response(request, cta, status=400, message=DAMAGED)
+    form = form_for(cta, data=data)
+    if not form.is_valid():
+        return cta_response(request, cta, form=form, status=400)
+    try:
+        result = services.lead_capture(
+            cta=cta, data=form.cleaned_data, answers=form.answers, visit=visit
+        )
+    except services.FormExpired as expired:
+        return expired_response(request, cta, data, expired.token)
+    except services.RateLimited:
+        form.add_error(
+            None,
+            "We have received many requests from you in a short time. Please try again in an "
+            "hour; your answers are still here.",
+        )
+        response = cta_response(request, cta, form=form, status=429)
+        response["Retry-After"] = str(retry_after_seconds())
+        return response
+    except services.WebinarFull:
+        return cta_response(request, cta, status=409, message=full_message(cta))
+    except DATABASE_UNAVAILABLE:  # restarting or failing over; a resend is deduplicated
+        form.add_error(
+            None,
+            "We could not save your request just now. Your answers are still here: please send "
+            "the form again in a minute.",
+        )
+        return unavailable(cta_response(request, cta, form=form, status=503))
+    if is_fetch(request):
+        return thanks_response(request, result.submission, "leads/thanks_fragment.html")
+    thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.reference)])
+    return HttpResponseRedirect(thanks_url, status=303)
+
+
+def expired_response(request, cta, data, token):
+    """The form again, answers kept, with a fresh token for the same page and wording."""
+    fresh = data.copy()
+    fresh["token"] = form_token(
+        cta.pk, page_id=token.page_id, consent_version=token.consent_version
+    )
+    form = form_for(cta, data=fresh)
+    form.is_valid()
+    form.add_error(
+        None, "This form was open for a long time. Please check your answers and send it again."
+    )
+    return cta_response(request, cta, form=form, status=400)
+
+
+def full_message(cta) -> str:
+    if cta.is_past:
+        return "This webinar has already taken place. Recordings are announced in our newsletter."
+    return "Sorry, this webinar is full: every seat has been taken."
+
+
+def thanks_response(request, submission, template, *, back=None):
+    cta = submission.cta
+    download = None
+    if (
+        submission.cta_kind == CTAKind.DOWNLOAD
+        and not submission.is_quarantined
+        and cta is not None
+        and cta.document is not None
+    ):
+        download = {
+            "url": reverse("leads:download", args=[link_token("download", submission.reference)]),
+            "title": cta.document.title,
+        }
+    context = {
+        "submission": submission,
+        "cta": cta,
+        "download": download,
+        "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
+        "page": None,
+        "back": back,
+    }
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def back_link(request, page_id: int | None) -> dict | None:
+    """The title and URL of the live, public page a form was sent from, to link back to."""
+    page = Page.objects.live().public().filter(pk=page_id).first() if page_id else None
+    url = page.get_url(request) if page else None
+    return {"title": page.title, "url": url} if url else None
