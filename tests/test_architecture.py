@@ -19,9 +19,6 @@ PACKAGES = ["leadsite", "blog", "leads", "demo"]
 PRODUCT_APPS = ["leadsite", "blog", "leads"]
 # Where leadsite puts the project together: these may import the apps.
 COMPOSITION = ("leadsite.urls", "leadsite.settings", "leadsite.wsgi")
-PENDING = pytest.mark.xfail(
-    strict=True, reason="removed by the issue-20 branches; the lead removes this mark after merging"
-)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +49,6 @@ def test_no_import_cycle(edges):
     )
 
 
-@PENDING
 def test_no_cycle_hidden_in_a_function_import(edges):
     # One way only: when a task imports a service in its body, no service imports the task
     # (the issue's "never the other way round"), in a function or not.
@@ -62,13 +58,11 @@ def test_no_cycle_hidden_in_a_function_import(edges):
     )
 
 
-@PENDING
 def test_leadsite_imports_no_app(edges):
     found = offending(edges, "leadsite", ["blog", "leads", "demo"], except_in=COMPOSITION)
     assert not found, "leadsite imports an app:\n" + "\n".join(found)
 
 
-@PENDING
 def test_leads_imports_nothing_from_blog(edges):
     found = offending(edges, "leads", ["blog"])
     assert not found, "leads imports blog (only blog may import leads):\n" + "\n".join(found)
