@@ -53,13 +53,13 @@ from wagtail.log_actions import log
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
 
-from .heroes import DESIGN_VERSION, render_hero
-from .heroes import HEIGHT as HERO_HEIGHT
-from .heroes import WIDTH as HERO_WIDTH
-from .models import ArticleIndexPage, ArticlePage
-from .search_index import index_in_bulk, search_indexing_paused
-from .site_tree import ensure_site_tree
-from .text import FOOTNOTE_ID
+from ..heroes import DESIGN_VERSION, render_hero
+from ..heroes import HEIGHT as HERO_HEIGHT
+from ..heroes import WIDTH as HERO_WIDTH
+from ..models import ArticleIndexPage, ArticlePage
+from ..search_index import index_in_bulk, search_indexing_paused
+from ..site_tree import ensure_site_tree
+from ..text import FOOTNOTE_ID
 
 logger = logging.getLogger(__name__)
 
