@@ -19,7 +19,10 @@ class LatestArticlesFeed(Feed):
     description = "New articles on lead generation, content marketing and sales."
 
     def items(self):
-        return ArticlePage.objects.listed().prefetch_related("tags")[:FEED_LENGTH]
+        return self.articles()[:FEED_LENGTH]
+
+    def articles(self, tag=None):
+        return ArticlePage.objects.listed(tag).prefetch_related("tags")
 
     def item_title(self, item):
         return item.title
@@ -54,4 +57,4 @@ class TagFeed(LatestArticlesFeed):
         return f"New articles on {tag.name}."
 
     def items(self, tag):
-        return ArticlePage.objects.listed().prefetch_related("tags").filter(tags=tag)[:FEED_LENGTH]
+        return self.articles(tag)[:FEED_LENGTH]

@@ -2,8 +2,8 @@
 
 Wagtail indexes a page on every save (page, revision, publish, tags: several times per
 article), and the SQLite backend then recomputes a statistic over its whole index table, so a
-1,000-article import spends most of its time re-indexing. A batch pauses automatic indexing
-and indexes what it wrote once, in bulk, at the end.
+large import would spend most of its time re-indexing. A batch pauses automatic indexing and
+indexes what it wrote once, in bulk, at the end (docs/performance.md has the import's figures).
 """
 
 import copy

@@ -1,3 +1,5 @@
+"""Sitemap entries that are not Wagtail pages: the topic archives (pages list themselves)."""
+
 from django.contrib.sitemaps import Sitemap
 
 from .models import tags_in_use

@@ -14,6 +14,7 @@ MAX_QUERY_TERMS = 12
 # Control characters (including NUL, which PostgreSQL rejects) and lone surrogates.
 _UNSAFE_QUERY = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _WORD = re.compile(r"\w+")
+TOPICS_CRUMBS = [("Home", "/"), ("Topics", "/tags/")]
 
 
 def clean_query(raw: str) -> str:
@@ -36,7 +37,7 @@ def tag_index(request):
     return render(
         request,
         "pages/tag_index.html",
-        {"tags": tags_in_use(), "crumbs": [("Home", "/"), ("Topics", "/tags/")]},
+        {"tags": tags_in_use(), "crumbs": TOPICS_CRUMBS},
     )
 
 
@@ -50,14 +51,14 @@ def get_tag_or_404(slug):
 @require_safe
 def tag_archive(request, slug):
     tag = get_tag_or_404(slug)
-    articles = paginate(ArticlePage.objects.listed().filter(tags=tag), request)
+    articles = paginate(ArticlePage.objects.listed(tag), request)
     return render(
         request,
         "pages/tag_archive.html",
         {
             "tag": tag,
             "articles": articles,
-            "crumbs": [("Home", "/"), ("Topics", "/tags/"), (tag.name, tag_url(tag.slug))],
+            "crumbs": [*TOPICS_CRUMBS, (tag.name, tag_url(tag.slug))],
         },
     )
 
