@@ -28,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from leads import privacy, services
-from leads.attribution import Attribution, Touch
+from leads.capture.attribution import Attribution, Touch
 from leads.models import (
     Contact,
     Delivery,
