@@ -1,5 +1,5 @@
-"""leads/capture/tokens.py: the signed links we send a lead name a random reference, never an
-id."""
+"""leads/capture/tokens.py: the signed links we send a lead name a random reference, never
+an id."""
 
 import re
 
