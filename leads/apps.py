@@ -23,8 +23,8 @@ def check_settings():
     LEAD_RETENTION_DAYS instead of the nightly retention run."""
     from django.conf import settings
 
+    from .capture.spam import parse_rate_limits
     from .privacy import parse_retention
-    from .spam import parse_rate_limits
 
     parse_rate_limits(settings.LEAD_RATE_LIMITS)
     parse_retention(settings.LEAD_RETENTION_DAYS)

@@ -39,7 +39,7 @@ from .models import (
 
 # Queue rows of these tasks name deliveries in their arguments (see leads/tasks.py). Paths, not
 # imports: the services use this module, and services never import the tasks (the tasks import
-# them). tests/leads/test_privacy.py checks that these are the tasks' paths.
+# them). tests/leads/services/test_privacy.py checks that these are the tasks' paths.
 DELIVERY_TASK_PATHS = ("leads.tasks.deliver", "leads.tasks.deliver_follow_up")
 
 

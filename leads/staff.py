@@ -1,13 +1,13 @@
-"""The people who work leads, as the admin names them.
+"""The people who work leads, as the admin and lead email name them (`user_label`).
 
-Who may work leads (and so own a CTA or a lead and receive lead email) is decided in
-leads/permissions.py; its rules are re-exported here for older imports and for migration 0010,
-which names `leads.staff.lead_worker_choices`.
+Who may work leads is decided in leads/permissions.py. `lead_worker_choices` is re-exported
+here only because migration 0010 names `leads.staff.lead_worker_choices` (migrations are not
+rewritten); code imports it from leads.permissions.
 """
 
-from .permissions import lead_worker_choices, lead_workers, may_work_leads
+from .permissions import lead_worker_choices
 
-__all__ = ["lead_worker_choices", "lead_workers", "may_work_leads", "user_label"]
+__all__ = ["lead_worker_choices", "user_label"]
 
 
 def user_label(user) -> str:

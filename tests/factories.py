@@ -119,7 +119,7 @@ def lead_form_data(cta, *, page=None, age_seconds=60, **answers):
     honeypot."""
     import time
 
-    from leads.tokens import form_token
+    from leads.capture.tokens import form_token
 
     data = {
         "token": form_token(

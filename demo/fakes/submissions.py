@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from leads.forms import BUDGETS, TIMELINES
+from leads.capture.forms import BUDGETS, TIMELINES
 from leads.models import CTAKind, Status, Submission
 
 from .history import reviewed_at

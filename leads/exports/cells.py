@@ -27,7 +27,7 @@ FULLWIDTH_TRIGGERS = frozenset("\uff1d\uff0b\uff0d\uff20")
 # spaces (no-break, ideographic, line and paragraph separators) and invisible format
 # characters (zero-width space, byte order mark, bidi marks).
 SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-# A phone number as the lead forms accept it (leads.forms.PHONE), ASCII digits only.
+# A phone number as the lead forms accept it (leads.capture.forms.PHONE), ASCII digits only.
 PLAIN_PHONE_RE = re.compile(r"\+?[0-9 ()./-]{5,40}", flags=re.ASCII)
 # Controls that carry nothing a reader sees, in CSV and XLSX alike: C0 but tab and line breaks,
 # DEL and the C1 controls.

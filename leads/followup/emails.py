@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ..capture.tokens import link_token
 from ..cleaning import one_line
 from ..models import (
     CTAKind,
@@ -23,9 +24,9 @@ from ..models import (
     Subscription,
     SubscriptionStatus,
 )
+from ..permissions import may_work_leads
 from ..scoring import explain
-from ..staff import may_work_leads, user_label
-from ..tokens import link_token
+from ..staff import user_label
 
 
 def absolute(path: str) -> str:
@@ -44,8 +45,8 @@ def download_url(submission: Submission) -> str:
 
 def lead_mail_recipient(*candidates) -> str:
     """The address an email carrying lead data goes to: the first candidate who may work leads
-    (`staff.may_work_leads`, asked now, at sending time) and has an address, else the sales
-    inbox. Whoever lost the right since a CTA or a lead was given to them gets nothing."""
+    (`permissions.may_work_leads`, asked now, at sending time) and has an address, else the
+    sales inbox. Whoever lost the right since a CTA or a lead was given to them gets nothing."""
     for user in candidates:
         if user is not None and user.email and may_work_leads(user):
             return user.email

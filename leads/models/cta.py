@@ -15,7 +15,7 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from .. import memo
-from ..staff import lead_worker_choices
+from ..permissions import lead_worker_choices
 from ..validators import validate_one_line
 from .contacts import Contact
 from .status import Status

@@ -7,7 +7,7 @@ from django.db import models
 
 def public_reference(what: str) -> models.UUIDField:
     """A random, unique reference: what the links we email name instead of the sequential id,
-    so that a link tells no one how many leads came in (leads/tokens.py)."""
+    so that a link tells no one how many leads came in (leads/capture/tokens.py)."""
     return models.UUIDField(
         "public reference",
         default=uuid.uuid4,

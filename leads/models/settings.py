@@ -9,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from .. import memo
-from ..webhook_target import validate_webhook_url
+from ..followup.webhook_target import validate_webhook_url
 
 
 class BlockedEmailDomain(models.Model):

@@ -21,7 +21,7 @@ from ..models import (
     Status,
     Submission,
 )
-from ..staff import may_work_leads
+from ..permissions import may_work_leads
 from . import outbox
 from .capture import contact_upsert, follow_up_create
 
@@ -110,7 +110,7 @@ def submissions_assign(*, submissions, owner, by) -> BulkResult:
     """Give submissions to a salesperson (owner=None: unassign), each change logged, and tell
     the new owner by email (an assignment notice per lead; not when they took it themselves).
 
-    The owner must be able to work leads (`staff.may_work_leads`)."""
+    The owner must be able to work leads (`permissions.may_work_leads`)."""
     if owner is not None and not may_work_leads(owner):
         raise ValidationError("This person cannot work leads.")
     result = BulkResult()

@@ -1,7 +1,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from leads.forms import form_for
+from leads.capture.forms import form_for
 
 register = template.Library()
 

@@ -429,7 +429,7 @@ LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
 LEAD_DELIVERY_STUCK_SECONDS = int(env("LEAD_DELIVERY_STUCK_SECONDS", "900"))
 # Tests only, never set from the environment: "host:port" pairs the CRM webhook may reach over
 # plain http on a loopback or private address (the test suite's local receivers). Everywhere
-# else the webhook posts only over https to public addresses (leads/webhook_target.py).
+# else the webhook posts only over https to public addresses (leads/followup/webhook_target.py).
 LEAD_WEBHOOK_UNSAFE_TEST_HOSTS: list[str] = []
 # Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
 LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))

@@ -11,8 +11,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each test sees the shared cache as it is; tests/leadsite/test_page_cache.py turns the
-# per-process copies on where it tests them.
+# Each test sees the shared cache as it is; tests/leadsite/page_cache/test_page_cache.py turns
+# the per-process copies on where it tests them.
 PAGE_CACHE_LOCAL_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import VENV_BIN, manage, temporary_postgres_database
-from tests.leads.live_site import site_env, temporary_database
+from tests.live_site import site_env, temporary_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COUNT_EVERY_TABLE = """

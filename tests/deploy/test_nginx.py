@@ -23,7 +23,7 @@ import pytest
 from bench._common import VENV_BIN, free_port, manage, stop, wait_for_port
 from bench._common import fetch as bench_fetch
 from deploy.nginx import render
-from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
+from tests.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
 
 pytestmark = [
     pytest.mark.skipif(

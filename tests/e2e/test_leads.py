@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from leads import forms
+from leads.capture import forms
+from leads.capture.tokens import form_token
 from leads.models import Status, Submission, Subscription, SubscriptionStatus
-from leads.tokens import form_token
 from tests.factories import make_article, make_cta, make_document
 
 from .conftest import DESKTOP, MOBILE, Tab, format_violations

@@ -7,7 +7,7 @@ import pytest
 from leads.ids import MAX_ID, parse_id
 from leads.models import Status
 from tests.factories import make_article, make_user
-from tests.leads.test_inbox import BULK, INBOX, lead, messages_of
+from tests.leads.admin.test_inbox import BULK, INBOX, lead, messages_of
 
 pytestmark = pytest.mark.django_db
 

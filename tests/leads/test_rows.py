@@ -103,8 +103,8 @@ def test_upsert_creates_then_updates_only_the_named_fields_of_the_same_row():
 
 
 def test_insert_and_upsert_give_new_rows_a_random_reference_and_keep_a_stored_one():
-    """The links we email name it (leads/tokens.py): each row its own, never changed by the
-    next lead of the same person."""
+    """The links we email name it (leads/capture/tokens.py): each row its own, never changed by
+    the next lead of the same person."""
     first = capture_lead(make_cta("quote"), nonce="1").submission
     second = capture_lead(make_cta("quote"), nonce="2").submission
     contact = Contact.objects.get()

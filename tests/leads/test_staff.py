@@ -1,6 +1,6 @@
 """Who may work leads: only they own a CTA or receive an email that carries lead data.
 
-The rule is `leads.staff.may_work_leads` (active, and Sales, Sales managers, a superuser or
+The rule is `leads.permissions.may_work_leads` (active, and Sales, Sales managers, a superuser or
 `leads.change_submission`); it is checked when a CTA is saved and again when each email is sent.
 """
 

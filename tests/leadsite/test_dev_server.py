@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import REPO_ROOT, VENV_BIN, django_env, free_port, manage, stop, wait_for_port
-from tests.leads.live_site import temporary_database
+from tests.live_site import temporary_database
 
 pytestmark = pytest.mark.xdist_group("dev-server")
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client, override_settings
 
 from leadsite.log import JsonFormatter, PlainFormatter
-from tests.leads.live_site import http_receiver
 from tests.leadsite.fresh_process import run_python
+from tests.live_site import http_receiver
 
 
 def record(message, *args, exc_info=None):

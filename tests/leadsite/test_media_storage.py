@@ -16,7 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from leadsite.settings.base import s3_storage
 from tests.factories import lead_form_data, make_article, make_cta, make_document, make_image
-from tests.leads.live_site import free_port
+from tests.live_site import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import gunicorn, manage
-from tests.leads.live_site import VENV_BIN, site_env, temporary_database
+from tests.live_site import VENV_BIN, site_env, temporary_database
 
 pytestmark = [
     pytest.mark.skipif(

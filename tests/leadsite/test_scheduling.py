@@ -32,7 +32,7 @@ from bench._common import fetch as bench_fetch
 from blog.models import ArticlePage
 from leadsite import scheduling
 from tests.factories import make_article
-from tests.leads.live_site import site_env, temporary_database
+from tests.live_site import site_env, temporary_database
 from tests.production.servers import MAIN_REDIS_URL, task_worker, wait_until
 
 HOST = "127.0.0.1"

@@ -2,7 +2,7 @@
 
 App servers (gunicorn, bench/_common.py), task workers (`manage.py run_worker`), a private
 PostgreSQL cluster and a private Redis that a test may stop and start, all on loopback, with
-the production settings of tests/leads/live_site.py. Nothing is mocked; what was stored is
+the production settings of tests/live_site.py. Nothing is mocked; what was stored is
 read straight from the database with psycopg, not through Django.
 
 One migrated database per test session (`migrated_template`), copied for each test by
@@ -43,7 +43,7 @@ from bench._common import (
     fetch as bench_fetch,
 )
 from tests.factories import ANSWERS
-from tests.leads.live_site import CREATE_QUOTE_CTA, site_env, smtp_settings
+from tests.live_site import CREATE_QUOTE_CTA, site_env, smtp_settings
 
 __all__ = ["HOST", "free_port", "gunicorn", "site_env"]
 

@@ -4,7 +4,7 @@ stopping, SMTP failing. Each test says what the visitor saw and what was stored.
 Real processes throughout: gunicorn with the production settings, `manage.py run_worker`, a
 PostgreSQL cluster and a redis-server of the test's own (stopped and started at will), an
 aiosmtpd SMTP server. (The same faults within one process, with the in-process task backend,
-are in tests/leads/test_faults.py.)
+are in tests/leads/followup/test_faults.py.)
 """
 
 import asyncio
@@ -14,7 +14,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.leads.live_site import MailCollector, smtp_server
+from tests.live_site import MailCollector, smtp_server
 from tests.production.servers import (
     SALES,
     TASKS_TABLE,

@@ -11,8 +11,8 @@ from contextlib import ExitStack
 import pytest
 from django.conf import settings
 
-from leads.spam import parse_rate_limits
-from tests.leads.live_site import smtp_server
+from leads.capture.spam import parse_rate_limits
+from tests.live_site import smtp_server
 from tests.production.servers import (
     MAIN_REDIS_URL,
     SALES,

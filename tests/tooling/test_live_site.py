@@ -2,7 +2,7 @@
 
 import os
 
-from tests.leads.live_site import throwaway_database_name
+from tests.live_site import throwaway_database_name
 
 SERVER = "postgres://postgres@127.0.0.1:5432/"
 

@@ -16,7 +16,7 @@ from html import unescape
 import pytest
 
 from tests.factories import ANSWERS
-from tests.leads.live_site import VENV_BIN, live_site
+from tests.live_site import VENV_BIN, live_site
 
 pytestmark = [
     pytest.mark.skipif(

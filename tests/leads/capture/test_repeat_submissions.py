@@ -13,7 +13,7 @@ from django.utils import timezone
 from leads.models import Contact, Delivery, DeliveryKind, Status, Submission
 from leads.scoring import REPEAT_WINDOW, compute, explain
 from tests.factories import lead_form_data, make_article, make_cta
-from tests.leads.test_impressions import SAME_SITE, token_for
+from tests.leads.capture.test_impressions import SAME_SITE, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from leads import tasks
 from leads.models import Delivery, DeliveryStatus, LeadSettings, Status, Submission
 from leads.tasks import delivery_attempt
 from tests.factories import capture_lead, make_cta, make_user
-from tests.leads.live_site import free_port, smtp_server, smtp_settings
+from tests.live_site import free_port, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
 

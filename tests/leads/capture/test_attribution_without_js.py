@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from leads.models import Submission
 from tests.factories import lead_form_data, make_article, make_cta
-from tests.leads.test_capture import hidden_fields
+from tests.leads.capture.test_capture import hidden_fields
 
 pytestmark = pytest.mark.django_db
 

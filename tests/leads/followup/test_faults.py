@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from leads.models import Contact, Delivery, DeliveryStatus, Submission
 from leads.tasks import deliver_follow_up
 from tests.factories import capture_lead, make_cta
-from tests.leads.live_site import free_port, smtp_server, smtp_settings
+from tests.live_site import free_port, smtp_server, smtp_settings
 
 pytestmark = pytest.mark.django_db
 

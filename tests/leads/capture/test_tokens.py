@@ -1,4 +1,5 @@
-"""leads/tokens.py: the signed links we send a lead name a random reference, never an id."""
+"""leads/capture/tokens.py: the signed links we send a lead name a random reference, never
+an id."""
 
 import re
 

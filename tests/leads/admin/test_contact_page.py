@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from leads import services
-from leads.attribution import Attribution, Touch
+from leads.capture.attribution import Attribution, Touch
 from leads.models import Contact, Delivery, DeliveryStatus, Note, Status
 from tests.factories import capture_lead, make_cta, make_user
 

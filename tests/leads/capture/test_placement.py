@@ -1,20 +1,15 @@
-"""Where readers meet CTAs: in an article body, after it, by topic, on the home page, in the
-admin preview, and on the demo site."""
+"""Where readers meet CTAs: in an article body, after it, by topic, on the home page and in the
+admin preview. (The demo site's CTAs: tests/demo/test_demo_ctas.py.)"""
 
 import html
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from taggit.models import Tag
-from wagtail.documents.models import Document
-from wagtail.models import Page, Revision
 
-from blog.models import ArticlePage
-from leads.models import CallToAction, CTAKind, TopicCTA
-from leads.tokens import read_form_token
+from leads.capture.tokens import read_form_token
+from leads.models import TopicCTA
 from tests.factories import cta_admin_form, make_article, make_cta
 
 pytestmark = pytest.mark.django_db
@@ -135,42 +130,3 @@ def test_cta_preview_renders_in_the_admin(client, django_user_model):
     assert "Headline being edited" in page_html
     assert "Supporting text in the preview." in page_html
     assert forms_for(page_html, cta) == 1
-
-
-@pytest.fixture
-def demo(site_tree):
-    call_command("load_demo", stdout=io.StringIO())
-    return {cta.kind: cta for cta in CallToAction.objects.all()}
-
-
-def test_load_demo_creates_one_cta_of_each_kind(demo):
-    assert CallToAction.objects.count() == len(CTAKind)
-    assert set(demo) == set(CTAKind)
-
-
-def test_load_demo_shows_every_cta_on_some_demo_article(demo):
-    shown = set()
-    for article in ArticlePage.objects.live():
-        shown |= {block.value.pk for block in article.body if block.block_type == "cta"}
-        if article.end_cta:
-            shown.add(article.end_cta.pk)
-    assert shown == {cta.pk for cta in demo.values()}
-
-
-def test_load_demo_gates_a_real_pdf(client, demo):
-    document = demo[CTAKind.DOWNLOAD].document
-    with document.file.open("rb") as file:
-        assert file.read(5) == b"%PDF-"
-    assert client.get(document.url).status_code == 404
-
-
-def test_load_demo_twice_creates_nothing_new(demo):
-    def counts():
-        return {
-            model.__name__: model.objects.count()
-            for model in (CallToAction, TopicCTA, Document, Page, Revision)
-        }
-
-    before = counts()
-    call_command("load_demo", stdout=io.StringIO())
-    assert counts() == before

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from leads.models import Delivery, DeliveryStatus, LeadSettings, Status, Submission
 from tests.factories import lead_form_data, make_cta
-from tests.leads.live_site import free_port, http_receiver
+from tests.live_site import free_port, http_receiver
 
 pytestmark = pytest.mark.django_db
 

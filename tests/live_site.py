@@ -1,4 +1,4 @@
-"""Real servers for the lead tests: an SMTP server, an HTTP receiver, and the whole site.
+"""Real servers for tests of any app: an SMTP server, an HTTP receiver, and the whole site.
 
 Nothing here is a mock: `smtp_server` is aiosmtpd on a loopback port, `http_receiver` is
 `http.server` in a thread, and `live_site` runs the production settings under gunicorn on a

@@ -1,5 +1,6 @@
-"""The retention policy: submissions kept longer than their status allows are erased (the same
-scrub as an erasure on request), then the contacts no live submission keeps are deleted."""
+"""The retention policy (leads/services/erasure.py, `manage.py apply_retention`): submissions
+kept longer than their status allows are erased (the same scrub as an erasure on request), then
+the contacts no live submission keeps are deleted."""
 
 import datetime
 import io

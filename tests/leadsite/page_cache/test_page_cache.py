@@ -12,7 +12,7 @@ from leads.models import TopicCTA
 from leadsite import page_cache
 from leadsite.settings.base import redis_cache
 from tests.factories import make_article, make_cta
-from tests.leads.live_site import http_receiver
+from tests.live_site import http_receiver
 
 pytestmark = pytest.mark.django_db
 

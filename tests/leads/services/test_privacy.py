@@ -1,5 +1,6 @@
-"""Privacy tools: find, export and erase everything held about an email address, from the
-admin (sales managers only) and from the command line.
+"""Privacy tools: find, export (leads/privacy.py) and erase (leads/services/erasure.py)
+everything held about an email address, from the admin (sales managers only,
+leads/admin/privacy.py) and from the command line (`manage.py lead_data`).
 
 Erasure is proved by searching every column of every table of the database for the person's
 email, name and phone afterwards, in any case.
@@ -28,7 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
 from leads import privacy, services
-from leads.attribution import Attribution, Touch
+from leads.capture.attribution import Attribution, Touch
 from leads.models import (
     Contact,
     Delivery,
