@@ -15,7 +15,7 @@ from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from .. import kinds, memo
-from ..kinds import DEFAULT_BUTTON_LABELS, CTAKind
+from ..kinds import CTAKind
 from ..staff import lead_worker_choices
 from ..validators import validate_one_line
 from .contacts import Contact
@@ -181,7 +181,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
 
     @property
     def label(self) -> str:
-        return self.button_label or DEFAULT_BUTTON_LABELS[self.kind]
+        return self.button_label or self.kind_entry.button_label
 
     @property
     def consent(self) -> str:
