@@ -109,13 +109,13 @@ def fragment(value: str, name: str) -> list[str]:
     return kind.fragment(name) if kind else [f"leads/kinds/default/{name}"]
 
 
-def choices_enum(kinds=KINDS) -> type[models.TextChoices]:
-    """A `TextChoices` with one member per kind, in registry order."""
-    members = [(kind.name, (kind.value, kind.label)) for kind in kinds]
-    return models.TextChoices("CTAKind", members, module=__name__, qualname="CTAKind")
-
-
-CTAKind = choices_enum()
+# The model fields' choices: one member per kind, in registry order (CTAKind.QUOTE == "quote").
+CTAKind = models.TextChoices(
+    "CTAKind",
+    [(kind.name, (kind.value, kind.label)) for kind in KINDS],
+    module=__name__,
+    qualname="CTAKind",
+)
 
 DEFAULT_BUTTON_LABELS = {CTAKind(kind.value): kind.button_label for kind in KINDS}
 
