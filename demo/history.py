@@ -10,10 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from wagtail.models import ModelLogEntry
 
-from leads import services
+from leads import kinds, services
 from leads.models import (
     Contact,
-    CTAKind,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -78,7 +77,8 @@ def demo_follow_up(rng: random.Random, submissions: list[Submission]) -> None:
         if submission.status == Status.SPAM:
             continue
         deliveries.extend(fakes.sent_deliveries(submission, rng))
-        if submission.cta_kind == CTAKind.NEWSLETTER:
+        kind = kinds.get(submission.cta_kind)
+        if kind.subscribes:
             subscriptions.setdefault(
                 (submission.contact_id, submission.cta_id),
                 Subscription(
@@ -89,7 +89,7 @@ def demo_follow_up(rng: random.Random, submissions: list[Submission]) -> None:
                     confirmed_at=submission.received_at + datetime.timedelta(minutes=20),
                 ),
             )
-        if submission.cta_kind == CTAKind.DOWNLOAD and rng.random() < 0.8:
+        if kind.gated_document and rng.random() < 0.8:
             downloads.append(
                 DownloadEvent(submission=submission, document_id=submission.cta.document_id)
             )

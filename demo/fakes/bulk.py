@@ -15,7 +15,6 @@ from wagtail.models import ModelLogEntry
 
 from leads.models import (
     Contact,
-    CTAKind,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
@@ -24,7 +23,7 @@ from leads.models import (
     Submission,
 )
 
-from .history import NOTES, reviewed_at, status_for
+from .history import NOTES, reader_delivery, reviewed_at, status_for
 from .people import Person, invent_person, typed_email
 from .rows import RowWriter, reset_sequences
 from .submissions import Placement, answers_for, attribution_for, pick_placement, seed_key
@@ -153,9 +152,7 @@ def generate(
                 deleted=False,
             )
         if not spam and rng.random() < deliveries_share:
-            reader_kind = (
-                DeliveryKind.OPT_IN if cta.kind == CTAKind.NEWSLETTER else DeliveryKind.CONFIRMATION
-            )
+            reader_kind = reader_delivery(cta.kind)
             done = received_at + datetime.timedelta(seconds=rng.uniform(2, 60))
             failed = rng.random() < 0.05
             for kind, gave_up in ((DeliveryKind.NOTIFICATION, False), (reader_kind, failed)):

@@ -8,7 +8,8 @@ import uuid
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from leads.models import CTAKind, Delivery, DeliveryKind, DeliveryStatus, Status, Submission
+from leads import kinds
+from leads.models import Delivery, DeliveryKind, DeliveryStatus, Status, Submission
 
 DISQUALIFY_REASONS = [
     "No budget this year",
@@ -80,15 +81,17 @@ def status_log_entry(submission: Submission, content_type, *, user_id=None) -> M
     )
 
 
+def reader_delivery(kind: str) -> DeliveryKind:
+    """The email a reader of this CTA kind gets: the opt-in of a subscription, or a
+    confirmation (as leads.services.follow_up_create decides)."""
+    return DeliveryKind.OPT_IN if kinds.get(kind).subscribes else DeliveryKind.CONFIRMATION
+
+
 def sent_deliveries(submission: Submission, rng: random.Random) -> list[Delivery]:
     """The follow-up a lead got, already done: the staff notification and the reader's email.
     Now and then the reader's email gave up, so the contact page has a retry to show."""
     done = submission.received_at + datetime.timedelta(seconds=rng.uniform(2, 60))
-    reader_kind = (
-        DeliveryKind.OPT_IN
-        if submission.cta_kind == CTAKind.NEWSLETTER
-        else DeliveryKind.CONFIRMATION
-    )
+    reader_kind = reader_delivery(submission.cta_kind)
     failed = rng.random() < 0.05
     return [
         Delivery(

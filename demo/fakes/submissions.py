@@ -7,9 +7,11 @@ Unsaved `Submission` rows for `bulk_create`; see demo/fakes/__init__.py for why 
 import datetime
 import hashlib
 import random
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from leads import kinds
 from leads.capture.forms import BUDGETS, TIMELINES
 from leads.models import CTAKind, Status, Submission
 
@@ -37,27 +39,30 @@ CAMPAIGN_TOUCHES = [
     ("newsletter", "email", "qualified-lead-issue-15"),
     ("partner-blog", "referral", "guest-post"),
 ]
-# How often each CTA kind is answered, relative to the others.
-KIND_WEIGHTS = {CTAKind.NEWSLETTER: 10, CTAKind.DOWNLOAD: 6, CTAKind.WEBINAR: 4, CTAKind.QUOTE: 3}
+# How often each CTA kind is answered, relative to the others (a kind not named here: 1).
+KIND_WEIGHTS = defaultdict(
+    lambda: 1,
+    {CTAKind.NEWSLETTER: 10, CTAKind.DOWNLOAD: 6, CTAKind.WEBINAR: 4, CTAKind.QUOTE: 3},
+)
+BUDGET_VALUES = [value for value, _ in BUDGETS if value]
+TIMELINE_VALUES = [value for value, _ in TIMELINES if value]
+# An invented answer to each form field, by name; a field not named here is left empty.
+ANSWERS = {
+    "name": lambda person, rng, email: person.name,
+    "email": lambda person, rng, email: email,
+    "company": lambda person, rng, email: person.company,
+    "phone": lambda person, rng, email: person.phone,
+    "budget": lambda person, rng, email: rng.choice(BUDGET_VALUES),
+    "timeline": lambda person, rng, email: rng.choice(TIMELINE_VALUES),
+    "message": lambda person, rng, email: rng.choice(MESSAGES),
+}
 
 
 def answers_for(kind: str, person: Person, rng: random.Random, email: str) -> dict:
-    """The answers the kind's form asks for (see leads/forms.py), as a submission stores them."""
-    if kind == CTAKind.NEWSLETTER:
-        return {"email": email}
-    if kind == CTAKind.DOWNLOAD:
-        return {"name": person.name, "email": email}
-    if kind == CTAKind.WEBINAR:
-        return {"name": person.name, "email": email, "company": person.company}
-    return {
-        "name": person.name,
-        "email": email,
-        "company": person.company,
-        "phone": person.phone,
-        "budget": rng.choice([value for value, _ in BUDGETS if value]),
-        "timeline": rng.choice([value for value, _ in TIMELINES if value]),
-        "message": rng.choice(MESSAGES),
-    }
+    """The answers the kind's form asks for (its `answer_fields`, in order), as a submission
+    stores them."""
+    fields = kinds.get(kind).form_class.answer_fields
+    return {name: ANSWERS.get(name, lambda *_: "")(person, rng, email) for name in fields}
 
 
 def attribution_for(rng: random.Random, page_url: str) -> dict:

@@ -1,11 +1,12 @@
-"""The forms readers fill in: one per CTA kind, each asking only what its purpose needs."""
+"""The forms readers fill in: one per CTA kind (named by its entry in leads/kinds.py), each
+asking only what its purpose needs."""
 
 from django import forms
 from django.core.validators import RegexValidator
 
+from .. import kinds
 from ..cleaning import BIDI_CONTROL, CONTROL, clip_url, is_one_line
 from ..identity import tidy_email
-from ..models import CTAKind
 from .tokens import form_token
 
 PHONE = RegexValidator(
@@ -214,13 +215,6 @@ class WebinarForm(LeadForm):
     answer_fields = ("name", "email", "company")
 
 
-FORMS = {
-    CTAKind.DOWNLOAD: DownloadForm,
-    CTAKind.QUOTE: QuoteForm,
-    CTAKind.NEWSLETTER: NewsletterForm,
-    CTAKind.WEBINAR: WebinarForm,
-}
-
-
 def form_for(cta, *args, **kwargs) -> LeadForm:
-    return FORMS[cta.kind](cta, *args, **kwargs)
+    """The form of the CTA's kind (its entry in leads/kinds.py names it)."""
+    return kinds.get(cta.kind).form_class(cta, *args, **kwargs)

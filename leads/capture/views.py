@@ -20,8 +20,8 @@ from wagtail.models import Page
 
 from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
 
-from .. import services
-from ..models import CallToAction, CTAKind
+from .. import kinds, services
+from ..models import CallToAction
 from .attribution import with_posted_from
 from .forms import form_for
 from .origin import origin_refused
@@ -150,7 +150,7 @@ def thanks_response(request, submission, template, *, back=None):
     cta = submission.cta
     download = None
     if (
-        submission.cta_kind == CTAKind.DOWNLOAD
+        kinds.get(submission.cta_kind).gated_document
         and not submission.is_quarantined
         and cta is not None
         and cta.document is not None

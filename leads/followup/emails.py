@@ -13,10 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import kinds
 from ..capture.tokens import link_token
 from ..cleaning import one_line
 from ..models import (
-    CTAKind,
     DeliveryKind,
     DeliveryStatus,
     LeadSettings,
@@ -145,19 +145,14 @@ def send_to_lead(submission: Submission, template: str, subject: str, **extra) -
 
 def send_confirmation(submission: Submission) -> str:
     cta = submission.cta
+    kind = kinds.get(submission.cta_kind)
     extra = {}
-    if submission.cta_kind == CTAKind.DOWNLOAD and cta and cta.document:
+    if kind.gated_document and cta and cta.document:
         extra["download_url"] = download_url(submission)
         extra["document_title"] = cta.document.title
         extra["link_days"] = settings.LEAD_DOWNLOAD_LINK_DAYS
-    subject = {
-        CTAKind.DOWNLOAD: "Your download: {}",
-        CTAKind.QUOTE: "We have your quote request: {}",
-        CTAKind.WEBINAR: "Your seat is reserved: {}",
-    }.get(submission.cta_kind, "Thank you: {}")
-    return send_to_lead(
-        submission, "confirmation", subject.format(cta.headline if cta else ""), **extra
-    )
+    subject = kind.confirmation_subject.format(cta.headline if cta else "")
+    return send_to_lead(submission, "confirmation", subject, **extra)
 
 
 def send_opt_in(submission: Submission) -> str:

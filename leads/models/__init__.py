@@ -1,7 +1,8 @@
 """The lead tables, one module per concern; every public name is re-exported here, so
 `from leads.models import Submission` works wherever a model lives.
 
-- cta: calls to action, consent wordings, topic CTAs, impression counts
+- cta: calls to action, consent wordings, topic CTAs, impression counts (their kinds:
+  leads/kinds.py)
 - contacts: people and sales notes; submissions: answers to CTAs and downloads
 - status: a lead's review status; deliveries: the follow-up outbox
 - subscriptions, scoring, campaigns, settings (lead settings, blocked domains)
@@ -16,16 +17,15 @@ from ..identity import normalise_email
 from .settings import BlockedEmailDomain, LeadSettings
 
 # isort: split
+from ..kinds import DEFAULT_BUTTON_LABELS, CTAKind
 from .campaigns import Campaign
 from .contacts import Contact, ContactQuerySet, Note
 from .cta import (
-    DEFAULT_BUTTON_LABELS,
     DEFAULT_CONSENT_TEXT,
     CallToAction,
     CallToActionQuerySet,
     ConsentText,
     CTAImpression,
-    CTAKind,
     TopicCTA,
     consent_version,
 )

@@ -14,26 +14,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
-from .. import memo
+from .. import kinds, memo
+from ..kinds import CTAKind
 from ..permissions import lead_worker_choices
 from ..validators import validate_one_line
 from .contacts import Contact
 from .status import Status
-
-
-class CTAKind(models.TextChoices):
-    DOWNLOAD = "download", "Download (gated eBook or whitepaper)"
-    QUOTE = "quote", "Quote request"
-    NEWSLETTER = "newsletter", "Newsletter signup"
-    WEBINAR = "webinar", "Webinar registration"
-
-
-DEFAULT_BUTTON_LABELS = {
-    CTAKind.DOWNLOAD: "Download Now",
-    CTAKind.QUOTE: "Get Your Free Quote",
-    CTAKind.NEWSLETTER: "Subscribe",
-    CTAKind.WEBINAR: "Reserve my seat",
-}
 
 DEFAULT_CONSENT_TEXT = (
     "I agree that {site} may store my details to answer this request and email me about it. "
@@ -84,8 +70,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         max_length=40,
         blank=True,
         validators=[validate_one_line],
-        help_text="Leave blank for the default: 'Download Now', 'Get Your Free Quote', "
-        "'Subscribe' or 'Reserve my seat'.",
+        help_text=kinds.button_label_help(),
     )
     consent_text = models.TextField(
         "consent text",
@@ -196,7 +181,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
 
     @property
     def label(self) -> str:
-        return self.button_label or DEFAULT_BUTTON_LABELS[self.kind]
+        return self.button_label or self.kind_entry.button_label
 
     @property
     def consent(self) -> str:
@@ -220,8 +205,13 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     def seats_taken(self) -> int:
         return self.seat_holders().count()
 
+    @property
+    def kind_entry(self) -> kinds.Kind:
+        """What this CTA's kind does differently: see leads/kinds.py."""
+        return kinds.get(self.kind)
+
     def is_full(self) -> bool:
-        return self.kind == CTAKind.WEBINAR and self.seats_taken() >= (self.seat_limit or 0)
+        return self.kind_entry.holds_seats and self.seats_taken() >= (self.seat_limit or 0)
 
     def get_preview_template(self, request, mode_name):
         return "leads/cta_preview.html"

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from .. import cleaning, memo, rows
+from .. import cleaning, kinds, memo, rows
 from ..capture import spam
 from ..capture.attribution import Attribution
 from ..capture.tokens import FormToken, read_form_token
@@ -25,7 +25,6 @@ from ..models import (
     CallToAction,
     ConsentText,
     Contact,
-    CTAKind,
     Delivery,
     DeliveryKind,
     LeadSettings,
@@ -187,7 +186,7 @@ def submission_capture(
     )
     try:
         with transaction.atomic():
-            if not spam_reasons and cta.kind == CTAKind.WEBINAR:
+            if not spam_reasons and cta.kind_entry.holds_seats:
                 reserve_seat(cta, email=answers["email"])
             if not spam_reasons:
                 submission.contact = contact_upsert(answers)
@@ -258,18 +257,18 @@ def contact_upsert(answers: dict) -> Contact:
 def follow_up_create(submission: Submission, send_webhook: bool | None = None) -> list[Delivery]:
     """The side effects of an accepted submission: written now, in the caller's transaction,
     and sent by the outbox once it commits."""
-    kinds = [DeliveryKind.NOTIFICATION]
-    if submission.cta_kind == CTAKind.NEWSLETTER:
+    due = [DeliveryKind.NOTIFICATION]
+    if kinds.get(submission.cta_kind).subscribes:
         subscription = subscription_request(submission)
         if subscription.status != SubscriptionStatus.CONFIRMED:
-            kinds.append(DeliveryKind.OPT_IN)
+            due.append(DeliveryKind.OPT_IN)
     else:
-        kinds.append(DeliveryKind.CONFIRMATION)
+        due.append(DeliveryKind.CONFIRMATION)
     if send_webhook is None:
         send_webhook = bool(LeadSettings.current().webhook_url)
     if send_webhook:
-        kinds.append(DeliveryKind.WEBHOOK)
-    deliveries = [Delivery(submission=submission, kind=kind) for kind in kinds]
+        due.append(DeliveryKind.WEBHOOK)
+    deliveries = [Delivery(submission=submission, kind=kind) for kind in due]
     rows.insert(deliveries)
     outbox.send(deliveries)
     return deliveries

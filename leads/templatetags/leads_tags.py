@@ -1,6 +1,7 @@
 from django import template
 from django.template.loader import render_to_string
 
+from leads import kinds
 from leads.capture.forms import form_for
 
 register = template.Library()
@@ -25,3 +26,10 @@ def cta_box(context, cta, page=None):
         {"cta": cta, "page": page, "form": None},
         getattr(context, "request", None),
     )
+
+
+@register.filter
+def kind_fragment(kind: str, name: str) -> list[str]:
+    """`{% include cta.kind|kind_fragment:"detail.html" %}`: the kind's own fragment, else the
+    default (leads/kinds.py, FRAGMENTS)."""
+    return kinds.fragment(kind, name)
