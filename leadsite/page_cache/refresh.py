@@ -94,7 +94,11 @@ def _lowest_priority() -> None:
     """This thread only (Linux keeps a nice value per thread): visitors' requests, in the app
     processes, get the CPU first."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, 19)
+        # SCHED_IDLE: runs only on a core nothing else wants, and a waking request preempts it
+        # at once (nice 19 alone still takes a slice of a busy core).
+        os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):  # not Linux: render at the worker's priority
         logger.info("Stale pages rendered at the worker's CPU priority")
 
