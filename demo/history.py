@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from wagtail.models import ModelLogEntry
 
-from leads import kinds, services
+from leads import audit, kinds, services
 from leads.models import (
     Contact,
     Delivery,
@@ -119,7 +119,7 @@ def demo_history(rng: random.Random, submissions: list[Submission], owners: list
                     content_type=submission_type,
                     object_id=str(submission.pk),
                     label=str(submission),
-                    action="leads.assign",
+                    action=audit.ASSIGN,
                     data={"from": None, "to": submission.owner_id},
                     timestamp=submission.received_at + datetime.timedelta(minutes=30),
                     uuid=uuid.uuid4(),
@@ -145,7 +145,7 @@ def demo_history(rng: random.Random, submissions: list[Submission], owners: list
                 content_type=contact_type,
                 object_id=str(note.contact_id),
                 label=f"Contact #{note.contact_id}",
-                action="leads.note_add",
+                action=audit.NOTE_ADD,
                 data={"note": note.pk},
                 timestamp=written,
                 uuid=uuid.uuid4(),

@@ -13,6 +13,7 @@ from django.db import connections
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from leads import audit
 from leads.models import (
     Contact,
     Delivery,
@@ -143,7 +144,7 @@ def generate(
                 content_type_id=submission_type.pk,
                 object_id=str(submission_id),
                 label=f"Submission #{submission_id}",
-                action="leads.status_change",
+                action=audit.STATUS_CHANGE,
                 data={"from": Status.NEW, "to": status, "reason": reason},
                 timestamp=changed_at,
                 uuid=uuid.UUID(int=rng.getrandbits(128), version=4),

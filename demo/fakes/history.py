@@ -8,7 +8,7 @@ import uuid
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from leads import kinds
+from leads import audit, kinds
 from leads.models import Delivery, DeliveryKind, DeliveryStatus, Status, Submission
 
 DISQUALIFY_REASONS = [
@@ -73,7 +73,7 @@ def status_log_entry(submission: Submission, content_type, *, user_id=None) -> M
         content_type=content_type,
         object_id=str(submission.pk),
         label=str(submission),
-        action="leads.status_change",
+        action=audit.STATUS_CHANGE,
         data={"from": Status.NEW, "to": submission.status, "reason": submission.status_reason},
         timestamp=submission.status_changed_at,
         uuid=uuid.uuid4(),

@@ -49,7 +49,6 @@ from .erasure import (
     submissions_scrub,
 )
 from .exports import (
-    EXPORT_ACTION,
     export_record,
     person_export,
 )
@@ -103,7 +102,6 @@ from .subscriptions import (
 __all__ = [
     "CONTACT_FIELDS",
     "ERASE_BATCH",
-    "EXPORT_ACTION",
     "IMPRESSION_UPSERT",
     "KEPT_UTM",
     "PAGE_TITLE_SQL",

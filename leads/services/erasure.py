@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
-from .. import privacy
+from .. import audit, privacy
 from ..models import (
     Contact,
     Delivery,
@@ -188,7 +188,7 @@ def submissions_scrub(*, ids: list[int], task_result_ids: list, by, cause: str) 
             content_type=content_type,
             object_id=str(submission.pk),
             label=str(submission),
-            action="leads.erase",
+            action=audit.ERASE,
             data={"cause": cause},
             timestamp=now,
             user=by,

@@ -8,10 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from .. import privacy
+from .. import audit, privacy
 from ..models import Contact
-
-EXPORT_ACTION = "leads.export"
 
 
 def export_record(
@@ -27,7 +25,7 @@ def export_record(
         content_type=ContentType.objects.get_for_model(model),
         object_id="0",
         label=label,
-        action=EXPORT_ACTION,
+        action=audit.EXPORT,
         user=by if by is not None and by.is_authenticated else None,
         data={"format": export_format, "rows": rows, "filters": filters or {}},
         timestamp=timezone.now(),

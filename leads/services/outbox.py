@@ -28,6 +28,7 @@ from django_tasks import task_backends
 from django_tasks.base import Task
 from wagtail.log_actions import log
 
+from .. import audit
 from ..models import Delivery, DeliveryStatus, Submission, stuck_sending
 
 # The queue's log, under the name it has always had.
@@ -261,7 +262,7 @@ def delivery_retry(*, delivery: Delivery, by) -> Delivery:
     delivery.save(update_fields=["status", "next_attempt_at", "done_at"])
     log(
         delivery.submission,
-        "leads.delivery_retry",
+        audit.DELIVERY_RETRY,
         user=by,
         data={"delivery": delivery.pk, "kind": delivery.kind},
     )

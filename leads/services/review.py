@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import audit
 from ..models import (
     Contact,
     Delivery,
@@ -72,7 +73,7 @@ def submission_set_status(*, submission: Submission, to: str, by, reason: str = 
     submission.save(update_fields=["status", "status_reason", "status_changed_at"])
     log(
         submission,
-        "leads.status_change",
+        audit.STATUS_CHANGE,
         user=by,
         data={"from": previous, "to": to, "reason": reason},
     )
@@ -126,7 +127,7 @@ def submissions_assign(*, submissions, owner, by) -> BulkResult:
         previous = submission.owner_id
         submission.owner_id = owner_id
         submission.save(update_fields=["owner"])
-        log(submission, "leads.assign", user=by, data={"from": previous, "to": owner_id})
+        log(submission, audit.ASSIGN, user=by, data={"from": previous, "to": owner_id})
         result.changed.append(submission.pk)
     if owner is not None and owner != by:
         assignment_notices_create(submission_ids=result.changed)
@@ -179,7 +180,7 @@ def submission_release(*, submission: Submission, by) -> Submission:
     submission.save(update_fields=["contact", "status", "status_changed_at"])
     log(
         submission,
-        "leads.status_change",
+        audit.STATUS_CHANGE,
         user=by,
         data={"from": Status.SPAM, "to": Status.NEW, "reason": "released from quarantine"},
     )
@@ -197,7 +198,7 @@ def note_add(*, contact: Contact, text: str, by) -> Note:
     note = Note(contact=contact, author=by, text=text.strip())
     note.full_clean()
     note.save()
-    log(contact, "leads.note_add", user=by, data={"note": note.pk})
+    log(contact, audit.NOTE_ADD, user=by, data={"note": note.pk})
     return note
 
 
@@ -210,5 +211,5 @@ def note_edit(*, note: Note, text: str, by) -> Note:
     note.text = text.strip()
     note.full_clean()
     note.save(update_fields=["text", "updated_at"])
-    log(note.contact, "leads.note_edit", user=by, data={"note": note.pk})
+    log(note.contact, audit.NOTE_EDIT, user=by, data={"note": note.pk})
     return note

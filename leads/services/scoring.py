@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import audit
 from ..models import (
     Contact,
     Delivery,
@@ -138,7 +139,7 @@ def contact_hot_alert(*, contact: Contact, now: datetime.datetime) -> Delivery |
     delivery, created = Delivery.objects.get_or_create(
         submission=latest, kind=DeliveryKind.HOT_LEAD
     )
-    log(contact, "leads.hot_lead", data={"score": contact.score, "delivery": delivery.pk})
+    log(contact, audit.HOT_LEAD, data={"score": contact.score, "delivery": delivery.pk})
     if created:
         outbox.send([delivery])
     return delivery
