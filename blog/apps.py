@@ -1,3 +1,6 @@
+"""The blog app's configuration: it tells the page cache which URLs show a page and purges them
+on publish, unpublish and move (blog/purge.py)."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The demo app: demo content and fake data, installed by the dev and test settings only."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""The leads app's configuration: settings checks, the outbox's tasks and every signal receiver
+are wired here, in `LeadsConfig.ready()` (docs/architecture.md)."""
+
 from django.apps import AppConfig
 
 

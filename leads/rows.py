@@ -1,14 +1,13 @@
 """Plain INSERTs for the lead path: the SQL the ORM would write, built once per model.
 
 Every lead writes a contact, a submission and its deliveries in one transaction.
-Through `Model.save()` and `bulk_create()` the ORM spends about a quarter of a millisecond of
-CPU per statement building the same SQL again (query objects, compilers, expression checks,
-signals), for statements the database runs in tens of microseconds; on two cores that was
-about a quarter of a lead's time (docs/performance.md). These helpers keep what matters of the ORM's
-work: every concrete field's own `pre_save()` (auto_now and friends) and `get_db_prep_save()`
-(JSON, datetimes, UUIDs, per backend), and the instances come back with their ids, as after
-`save()`. They skip `pre_save`/`post_save` signals: use them only for models without receivers
-(the tests in tests/leads/test_rows.py check that no receiver is connected to these models).
+Through `Model.save()` and `bulk_create()` the ORM builds the same SQL again for every
+statement (query objects, compilers, expression checks, signals), which costs far more CPU
+than the database spends running it (figures in docs/performance.md). These helpers keep
+what matters of the ORM's work: every concrete field's own `pre_save()` (auto_now and friends)
+and `get_db_prep_save()` (JSON, datetimes, UUIDs, per backend), and the instances come back
+with their ids, as after `save()`. They skip `pre_save`/`post_save` signals: use them only for
+models without receivers (tests/leads/test_rows.py checks that none is connected to them).
 """
 
 from functools import cache

@@ -1,3 +1,5 @@
+"""Values every template may use: the site name (`site_meta`, listed in `settings.TEMPLATES`)."""
+
 from django.conf import settings
 
 

@@ -1,3 +1,6 @@
+"""The project's URLs: composes the apps' views (blog, leads), Wagtail's admin and pages, feeds,
+sitemaps and health checks."""
+
 from django.conf import settings
 from django.urls import include, path, register_converter
 from wagtail import urls as wagtail_urls

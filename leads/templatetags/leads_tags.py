@@ -1,3 +1,6 @@
+"""Template tags for visitors' pages: render a call to action with its form (`{% cta %}`) and
+pick a kind's wording fragment (`kind_fragment`, templates/leads/kinds/)."""
+
 from django import template
 from django.template.loader import render_to_string
 
