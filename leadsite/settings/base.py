@@ -5,30 +5,13 @@ full list. The thin `dev`, `test` and `production` modules override what differs
 """
 
 import datetime
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env(name, default=None):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from .environment import BASE_DIR, env, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
@@ -341,42 +324,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # Axes' own 429 and message, plus Retry-After: the cool-off (leadsite/lockout.py).
 AXES_LOCKOUT_CALLABLE = "leadsite.lockout.lockout_response"
 
-# The page cache (leadsite/page_cache/): anonymous public pages kept this long in the app
-# cache and by shared caches in front (s-maxage); browsers keep them PAGE_CACHE_BROWSER_SECONDS.
-# Every publish, unpublish, move and CTA or tag edit purges them. 0 turns the cache off.
-PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_BROWSER_SECONDS = int(env("PAGE_CACHE_BROWSER_SECONDS", "60"))
-# The front cache to purge (Wagtail's frontend cache): nginx's purge listener or Varnish by
-# URL (FRONTEND_CACHE_PURGE_URL, e.g. http://127.0.0.1:8081), or Cloudflare.
-WAGTAILFRONTENDCACHE = {}
-if env("FRONTEND_CACHE_PURGE_URL"):
-    WAGTAILFRONTENDCACHE["http"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
-    }
-if env("CLOUDFLARE_ZONE_ID"):
-    WAGTAILFRONTENDCACHE["cloudflare"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
-        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
-        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
-    }
-# Each app process serves its own copies of hot pages, trusting the shared cache's generation
-# for this long (seconds): a hit then costs no Redis round trip, and another process's purge
-# reaches it within that time. Off (0) by default when a front cache is configured, as a copy
-# served stale in that second would be kept in front for PAGE_CACHE_SECONDS.
-PAGE_CACHE_LOCAL_SECONDS = float(
-    env("PAGE_CACHE_LOCAL_SECONDS", "0" if WAGTAILFRONTENDCACHE else "1")
-)
-PAGE_CACHE_LOCAL_MB = int(env("PAGE_CACHE_LOCAL_MB", "32"))  # per process
-# After a purge, how many stale pages the site re-renders at once (all app processes together);
-# meanwhile the others are served their previous copy. 1 keeps all but one sync worker serving
-# hits while the hot pages are rendered again one by one; raise it with more app servers.
-PAGE_CACHE_STALE_RENDERS = int(env("PAGE_CACHE_STALE_RENDERS", "1"))
-# With a task worker (TASKS_BACKEND) and Redis, the worker renders the stale pages instead, at
-# the lowest CPU priority, while requests serve the previous copies for up to this many
-# seconds after a purge; a page still stale then is rendered as above, so nothing stays stale
-# when no worker runs. 0: requests render them (leadsite/page_cache/refresh.py).
-PAGE_CACHE_REFRESH_SECONDS = float(env("PAGE_CACHE_REFRESH_SECONDS", "5"))
+# The page cache: leadsite/settings/page_cache.py.
+from .page_cache import *  # noqa: E402, F403
 
 # Wagtail
 WAGTAIL_SITE_NAME = env("SITE_NAME", "LeadSite")
@@ -404,38 +353,8 @@ LEADSITE_IMPORT_ORIGINS = env_list(
     "LEADSITE_IMPORT_ORIGINS", "https://leadcraftr.com,http://leadcraftr.com"
 )
 
-# Lead capture (see docs/leads.md).
-# Who gets notifications of CTAs without an owner, unless set in the admin (Settings > Leads).
-LEADS_NOTIFY_EMAIL = env("LEADS_NOTIFY_EMAIL", "sales@localhost")
-# Rate limits on the shared cache, e.g. "ip=30/h,email=10/h"; "off" disables them (load tests).
-LEAD_RATE_LIMITS = env("LEAD_RATE_LIMITS", "ip=30/h,email=10/h")
-# CTA impression beacons counted per client IP and hour; more get a 429 and are not counted,
-# so one client cannot inflate the funnel. Far above what a reader scrolls past; 0 = off.
-LEAD_IMPRESSIONS_PER_IP_HOUR = int(env("LEAD_IMPRESSIONS_PER_IP_HOUR", "600"))
-# A form posted sooner than this after the page view (leads.js restamps the tokens of cached
-# pages; without JavaScript, after the render) is treated as a bot.
-LEAD_FORM_MIN_SECONDS = float(env("LEAD_FORM_MIN_SECONDS", "3"))
-# How long a rendered form stays valid. Keep it above the longest page cache lifetime.
-LEAD_FORM_MAX_AGE_HOURS = int(env("LEAD_FORM_MAX_AGE_HOURS", "72"))
-# How long the signed download and thank-you links work.
-LEAD_DOWNLOAD_LINK_DAYS = int(env("LEAD_DOWNLOAD_LINK_DAYS", "7"))
-# Confirmation emails per address and hour; more are skipped (and shown as skipped).
-LEAD_CONFIRMATIONS_PER_HOUR = int(env("LEAD_CONFIRMATIONS_PER_HOUR", "3"))
-# Attempts before a failed delivery (email, webhook) is given up; backoff doubles each time.
-LEAD_DELIVERY_MAX_ATTEMPTS = int(env("LEAD_DELIVERY_MAX_ATTEMPTS", "8"))
-# A delivery still "sending" this long after its attempt began was taken by a worker that died
-# (killed, out of memory, rebooted): the workers' sweep and `redrive_deliveries` take it again.
-# Keep it well above EMAIL_TIMEOUT and the webhook timeout, or a slow send could go out twice.
-LEAD_DELIVERY_STUCK_SECONDS = int(env("LEAD_DELIVERY_STUCK_SECONDS", "900"))
-# Tests only, never set from the environment: "host:port" pairs the CRM webhook may reach over
-# plain http on a loopback or private address (the test suite's local receivers). Everywhere
-# else the webhook posts only over https to public addresses (leads/followup/webhook_target.py).
-LEAD_WEBHOOK_UNSAFE_TEST_HOSTS: list[str] = []
-# Largest request body a lead form accepts (bytes); bigger ones get a clear 413.
-LEAD_MAX_BODY_BYTES = int(env("LEAD_MAX_BODY_BYTES", str(64 * 1024)))
-# Days a submission is kept, per review status, before `apply_retention` erases it (counted
-# from its last status change); "default" covers the other statuses, "off" keeps everything.
-LEAD_RETENTION_DAYS = env("LEAD_RETENTION_DAYS", "spam=90,disqualified=90,default=1095")
+# Lead capture: leadsite/settings/leads.py.
+from .leads import *  # noqa: E402, F403
 
 # Logs: one line per record on the console, JSON in production (LOG_FORMAT=json), each with
 # the request id (X-Request-ID, sent back in the response) and email addresses masked.
