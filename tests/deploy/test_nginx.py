@@ -13,6 +13,7 @@ import shutil
 import ssl
 import subprocess
 import tempfile
+import time
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -369,7 +370,13 @@ def test_every_response_carries_nginx_s_own_request_id_cache_hits_too(stack):
     assert headers["X-Cache-Status"] == "HIT"
     assert len(set(ids)) == 3
     assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
-    nginx_log = (stack.workdir / "nginx" / "access.log").read_text()
+    # nginx writes a request's log line after it has sent the response: give it a moment.
+    deadline = time.monotonic() + 5
+    while True:
+        nginx_log = (stack.workdir / "nginx" / "access.log").read_text()
+        if all(f"request_id={i}" in nginx_log for i in ids) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     for request_id in ids:
         assert f"request_id={request_id}" in nginx_log
     assert "chosen-by-the-client" not in (stack.workdir / "gunicorn-access.log").read_text()
