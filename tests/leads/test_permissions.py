@@ -23,6 +23,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
 from leads import services
+from leads.memo import Memo
 from leads.models import (
     BlockedEmailDomain,
     Campaign,
@@ -118,10 +119,15 @@ def build_data() -> Data:
 @pytest.fixture(scope="module")
 def data(django_db_setup, django_db_blocker):
     """Built once for the module in a transaction that is rolled back afterwards; each test's
-    own transaction is a savepoint inside it, so no test sees another's writes."""
+    own transaction is a savepoint inside it, so no test sees another's writes.
+
+    Set up before the tests' own autouse fixtures, so it empties the per-process memos itself:
+    they may hold rows of an earlier module's tests (a consent wording), rolled back since."""
+    Memo.clear_all()
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_data()
         transaction.set_rollback(True)
+    Memo.clear_all()
 
 
 def sign_in(client, role: str, data: Data):
