@@ -4,7 +4,7 @@ asking only what its purpose needs."""
 from django import forms
 from django.core.validators import RegexValidator
 
-from .. import kinds
+from .. import answers, kinds
 from ..cleaning import BIDI_CONTROL, CONTROL, clip_url, is_one_line
 from ..identity import tidy_email
 from .tokens import form_token
@@ -13,21 +13,8 @@ PHONE = RegexValidator(
     r"^\+?[0-9 ()./-]{5,40}$",
     "Enter a phone number with digits, spaces and + ( ) - only, e.g. +44 20 7946 0000.",
 )
-BUDGETS = [
-    ("", "Choose a range"),
-    ("under-5k", "Under $5,000"),
-    ("5k-20k", "$5,000 to $20,000"),
-    ("20k-50k", "$20,000 to $50,000"),
-    ("over-50k", "Over $50,000"),
-    ("unsure", "Not sure yet"),
-]
-TIMELINES = [
-    ("", "Choose a timeline"),
-    ("now", "As soon as possible"),
-    ("quarter", "Within 3 months"),
-    ("half", "Within 6 months"),
-    ("exploring", "Just exploring"),
-]
+BUDGETS = [("", "Choose a range"), *answers.BUDGETS]
+TIMELINES = [("", "Choose a timeline"), *answers.TIMELINES]
 
 
 UNREADABLE = "\ufffd"  # the replacement character
