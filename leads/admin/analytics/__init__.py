@@ -2,12 +2,12 @@
 
 - views.py      /admin/leads/analytics/ (chart.py draws its leads-per-day chart)
 - campaigns.py  /admin/leads/campaigns/: sales managers edit, sales read
-- dashboard.py  leads awaiting review, hot leads and my open leads, on the dashboard
+- dashboard.py  the dashboard panels: the sales queues and newest leads, CTAs this month
 """
 
 from .campaigns import CampaignViewSet, campaign_viewset, register_campaign_viewset
 from .chart import Bar, BarChart, Tick, bar_chart, nice_step
-from .dashboard import LeadsPanel, add_leads_panel, inbox_url
+from .dashboard import CTAsThisMonthPanel, LeadsPanel, add_ctas_panel, add_leads_panel, inbox_url
 from .views import (
     AnalyticsView,
     LeadsMenuItem,
@@ -19,10 +19,12 @@ __all__ = [
     "AnalyticsView",
     "Bar",
     "BarChart",
+    "CTAsThisMonthPanel",
     "CampaignViewSet",
     "LeadsMenuItem",
     "LeadsPanel",
     "Tick",
+    "add_ctas_panel",
     "add_leads_panel",
     "bar_chart",
     "campaign_viewset",

@@ -1,15 +1,30 @@
-"""The sales panel of the Wagtail dashboard: leads awaiting review, hot leads and my open
-leads, each a link to the inbox filtered to them, for anyone who may view leads."""
+"""The dashboard panels of the Wagtail admin home, by role.
 
-from django.db.models import Count, Exists, OuterRef, Q
+- Sales (anyone who may view leads): the queues with their counts (New, In review, Mine, Hot),
+  the newest leads assigned to them, and links to the inbox and analytics.
+- Editors (anyone who may edit CTAs): each CTA's impressions and leads this month, counts only,
+  no personal data.
+
+Superusers see both. Each panel runs a fixed number of queries, whatever the number of CTAs or
+leads.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from ...models import OPEN_STATUSES, Contact, ScoringSettings, Submission
+from ... import analytics
+from ...models import OPEN_STATUSES, CallToAction, Contact, ScoringSettings, Status, Submission
 from ...permissions import may_view_leads
-from ..inbox.filters import MINE, OPEN, QUEUE_STATUSES
+from ..inbox.filters import MINE, OPEN
+
+NEWEST_MINE = 5
+EDIT_CTAS = "leads.change_calltoaction"
 
 
 def inbox_url(**params) -> str:
@@ -19,7 +34,8 @@ def inbox_url(**params) -> str:
 
 
 class LeadsPanel(Component):
-    """Three numbers a salesperson starts the day with, each a link to the leads behind it."""
+    """What a salesperson starts the day with: the queues, each a link to the leads in it, and
+    the newest leads assigned to them."""
 
     name = "leads"
     template_name = "leads/admin/analytics/dashboard_panel.html"
@@ -32,7 +48,8 @@ class LeadsPanel(Component):
         user = self.request.user
         threshold = ScoringSettings.load().hot_threshold
         counts = Submission.objects.live().aggregate(
-            awaiting=Count("pk", filter=Q(status__in=QUEUE_STATUSES)),
+            new=Count("pk", filter=Q(status=Status.NEW)),
+            in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
             mine=Count("pk", filter=Q(status__in=OPEN_STATUSES, owner=user)),
         )
         hot = (
@@ -40,32 +57,108 @@ class LeadsPanel(Component):
             .filter(Exists(Submission.objects.open().filter(contact=OuterRef("pk"))))
             .count()
         )
+        newest_mine = (
+            Submission.objects.open()
+            .filter(owner=user)
+            .select_related("contact")
+            .only(
+                "received_at",
+                "status",
+                "cta_kind",
+                "cta_title",
+                "contact__name",
+                "contact__company",
+                "contact__email",
+            )
+            .order_by("-received_at")[:NEWEST_MINE]
+        )
         return {
-            "items": [
+            "queues": [
+                {"label": "New", "count": counts["new"], "url": inbox_url(status=Status.NEW)},
                 {
-                    "label": "Leads awaiting review",
-                    "count": counts["awaiting"],
-                    "url": inbox_url(),
-                    "help": "New or in review",
+                    "label": "In review",
+                    "count": counts["in_review"],
+                    "url": inbox_url(status=Status.IN_REVIEW),
                 },
                 {
-                    "label": "Hot leads",
-                    "count": hot,
-                    "url": inbox_url(status=OPEN, score_min=threshold),
-                    "help": f"Contacts with a score of {threshold} or more and an open lead",
-                },
-                {
-                    "label": "My open leads",
+                    "label": "Mine",
                     "count": counts["mine"],
                     "url": inbox_url(status=OPEN, owner=MINE),
-                    "help": "Assigned to you and not yet won, lost or disqualified",
+                },
+                {
+                    "label": "Hot",
+                    "count": hot,
+                    "url": inbox_url(status=OPEN, score_min=threshold),
+                    "help": f"Score {threshold} or more",
                 },
             ],
+            "newest_mine": [
+                {
+                    "lead": lead,
+                    "url": reverse("leads_contact:detail", args=[lead.contact_id]),
+                }
+                for lead in newest_mine
+            ],
+            "inbox_url": inbox_url(),
+            "mine_url": inbox_url(status=OPEN, owner=MINE),
             "analytics_url": reverse("leads_analytics"),
         }
+
+
+def month_start(today: datetime.date) -> datetime.date:
+    return today.replace(day=1)
+
+
+class CTAsThisMonthPanel(Component):
+    """Each CTA's impressions and leads since the first of the month, and its conversion rate:
+    counts only, for editors deciding which CTA to place where. Three queries: the CTAs, the
+    impressions per CTA and the leads per CTA."""
+
+    name = "ctas_this_month"
+    template_name = "leads/admin/analytics/ctas_panel.html"
+    order = 60
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        period = analytics.Period(days=(today - month_start(today)).days + 1, today=today)
+        impressions = dict(
+            period.impressions()
+            .values_list("cta_id")
+            .annotate(n=Sum("count"))
+            .values_list("cta_id", "n")
+            .order_by()
+        )
+        leads = dict(
+            period.leads()
+            .values_list("cta_id")
+            .annotate(n=Count("pk"))
+            .values_list("cta_id", "n")
+            .order_by()
+        )
+        rows = [
+            {
+                "cta": cta,
+                "kind": cta.get_kind_display(),
+                "impressions": impressions.get(cta.pk, 0),
+                "leads": leads.get(cta.pk, 0),
+                "impressions_shown": f"{impressions.get(cta.pk, 0):,}",
+                "leads_shown": f"{leads.get(cta.pk, 0):,}",
+                "rate": analytics.rate(leads.get(cta.pk, 0), impressions.get(cta.pk, 0)),
+                "url": reverse("wagtailsnippets_leads_calltoaction:edit", args=[cta.pk]),
+            }
+            for cta in CallToAction.objects.only("pk", "title", "kind")
+        ]
+        rows.sort(key=lambda row: (-row["leads"], -row["impressions"], row["cta"].title))
+        return {"rows": rows, "since": period.first_day}
 
 
 @hooks.register("construct_homepage_panels")
 def add_leads_panel(request, panels):
     if may_view_leads(request.user):
         panels.append(LeadsPanel(request))
+
+
+@hooks.register("construct_homepage_panels")
+def add_ctas_panel(request, panels):
+    if request.user.has_perm(EDIT_CTAS):
+        panels.append(CTAsThisMonthPanel())
