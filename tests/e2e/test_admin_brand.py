@@ -76,7 +76,7 @@ def test_sign_in_page_is_leadsites_and_axe_clean(browser, site, width):
 def test_dashboard_is_axe_clean(browser, site, dashboard_data, role, width):
     tab = open_tab(browser, site, width)
     user = sign_in(tab, role)
-    if role != "editor":
+    if role == "sales":  # the superuser has none: the panel's empty state is checked too
         make_lead(dashboard_data["quote"], name="Ana Lima", owner=user, status=Status.IN_REVIEW)
         tab.page.reload()
     page = tab.page
@@ -91,7 +91,10 @@ def test_dashboard_is_axe_clean(browser, site, dashboard_data, role, width):
         expect(ctas).to_have_count(0)
     if role in {"sales", "admin"}:
         expect(leads.get_by_role("link", name="In review")).to_be_visible()
-        expect(leads).to_contain_text("Ana Lima")
+        if role == "sales":
+            expect(leads).to_contain_text("Ana Lima")
+        else:
+            expect(leads).to_contain_text("No open leads are assigned to you")
         expect(leads.get_by_role("link", name="Open the inbox")).to_be_visible()
     else:
         expect(leads).to_have_count(0)
