@@ -441,13 +441,16 @@ def test_a_contact_with_30_submissions_costs_the_queries_of_one_with_3(sales_cli
     many = contact_with_quotes(sales, 30, email="many@acme.example")
     sales_client.get(page_url(few))  # warm caches that are per process, not per page
 
-    def queries(contact):
+    def queries(contact, **params):
         with CaptureQueriesContext(connection) as context:
-            assert sales_client.get(page_url(contact)).status_code == 200
+            assert sales_client.get(page_url(contact), params).status_code == 200
         return len(context.captured_queries)
 
-    assert kinds_on(sales_client.get(page_url(many)).content.decode()).count("submission") == 30
     assert queries(many) == queries(few)
+    # Everything in full ("Show all"), the worst case, costs the same queries too.
+    html = sales_client.get(page_url(many), {"all": "1"}).content.decode()
+    assert kinds_on(html).count("submission") == 30
+    assert queries(many, all="1") == queries(few, all="1") == queries(few)
 
 
 # What they asked for, and how to reach them -----------------------------------------------------
@@ -512,3 +515,12 @@ def test_a_newsletter_only_contact_says_there_is_nothing_more_to_read(sales_clie
     submission = capture_lead(make_cta("newsletter"), email="nl@acme.example").submission
     card = answers_of(sales_client.get(page_url(submission.contact)).content.decode(), submission)
     assert "No answers beyond name and email." in card
+
+
+def test_older_submissions_are_one_line_each_until_show_all(sales_client, sales):
+    contact = contact_with_quotes(sales, 12, email="busy@acme.example")
+    html = sales_client.get(page_url(contact)).content.decode()
+    assert html.count("Change the status of submission") == 10
+    assert "2 older submissions" in html and "Show all 12 submissions in full" in html
+    html = sales_client.get(page_url(contact), {"all": "1"}).content.decode()
+    assert html.count("Change the status of submission") == 12 and "older submission" not in html
