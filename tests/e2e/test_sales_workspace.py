@@ -110,7 +110,7 @@ def test_sales_user_filters_reviews_assigns_notes_and_exports(tab, leads):
     card = page.locator(f"#submission-{submission.pk}")
 
     card.get_by_label("Reason").fill("Budget confirmed on the call")
-    card.get_by_role("button", name="Qualified", exact=True).click()
+    card.get_by_role("button", name="Qualify", exact=True).click()
     expect(page.get_by_text(f"{submission} is now qualified.")).to_be_visible()
     expect(card.locator(".w-status")).to_have_text("Qualified")
     expect(card).to_contain_text("Reason: Budget confirmed on the call")
@@ -259,7 +259,7 @@ def contact_page_after_an_error(page, leads):
     contact_page(page, leads)
     submission = leads["ana_quote"]
     card = page.locator(f"#submission-{submission.pk}")
-    card.get_by_role("button", name="Disqualified", exact=True).click()
+    card.get_by_role("button", name="Disqualify", exact=True).click()
     expect(page.get_by_text(f"The status of {submission} was not changed.")).to_be_visible()
     expect(card.get_by_text("Give a reason to disqualify this lead.")).to_be_visible()
 

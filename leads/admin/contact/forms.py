@@ -9,8 +9,24 @@ from dataclasses import dataclass
 from django import forms
 
 from ... import services
+from ...answers import IDENTITY_FIELDS, labelled
 from ...audit import status_label
-from ...models import Submission
+from ...models import Status, Submission
+
+# What each move is called on its button: a verb, as sales say it.
+ACTION_LABELS = {
+    Status.NEW: "Release from quarantine",
+    Status.IN_REVIEW: "Start review",
+    Status.QUALIFIED: "Qualify",
+    Status.DISQUALIFIED: "Disqualify",
+    Status.HANDED_OFF: "Hand off",
+    Status.WON: "Mark won",
+    Status.LOST: "Mark lost",
+    Status.SPAM: "Mark spam",
+}
+# The move that takes a lead forward is the primary button, the first of these allowed;
+# the others (a step back, a dead end, spam) are secondary.
+FORWARD = (Status.QUALIFIED, Status.HANDED_OFF, Status.WON, Status.IN_REVIEW, Status.NEW)
 
 
 class StatusForm(forms.Form):
@@ -40,9 +56,16 @@ class StatusForm(forms.Form):
 
     @property
     def buttons(self):
-        """(field name, value, label) of each submit button: the allowed next statuses."""
+        """(field name, value, label, primary) of each submit button: the allowed next
+        statuses, the forward move first and primary."""
         name = self["to"].html_name
-        return [(name, value, label) for value, label in self.fields["to"].choices]
+        allowed = [value for value, _ in self.fields["to"].choices]
+        primary = next((value for value in FORWARD if value in allowed), None)
+        allowed.sort(key=lambda value: value != primary)
+        return [
+            (name, value, ACTION_LABELS.get(value, status_label(value)), value == primary)
+            for value in allowed
+        ]
 
 
 class AssignForm(forms.Form):
@@ -80,3 +103,8 @@ class SubmissionCard:
     submission: Submission
     status_form: StatusForm | None = None
     assign_form: AssignForm | None = None
+
+    @property
+    def answers(self) -> list[tuple[str, str]]:
+        """What they asked for, under the questions' labels; who they are is on the page."""
+        return labelled(self.submission.answers or {}, skip=IDENTITY_FIELDS)

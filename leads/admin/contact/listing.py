@@ -22,15 +22,27 @@ class ContactIndexView(SafeSpreadsheetExportMixin, IndexView):
     any_permission_required = ["view"]
     search_fields = ["name", "email", "company"]
     page_title = "Contacts"
+    # The generic index, with the column widths a phone needs (see the template).
+    template_name = "leads/admin/contact/index.html"
     header_icon = "user"
     default_ordering = "-updated_at"
     list_display = [
-        TitleColumn("name", label="Name", get_url=lambda contact: contact_url(contact)),
-        Column("email", label="Email"),
+        TitleColumn(
+            "name",
+            label="Name",
+            get_url=lambda contact: contact_url(contact),
+            classname="leads-contacts__name",
+        ),
+        Column("email", label="Email", classname="leads-contacts__email"),
         Column("company", label="Company"),
         Column("score", label="Score", sort_key="score"),
         # The contact's own time, not Wagtail's default (its latest audit-log entry).
-        DateColumn("updated_at", label="Updated", sort_key="updated_at"),
+        DateColumn(
+            "updated_at",
+            label="Updated",
+            sort_key="updated_at",
+            classname="leads-contacts__updated",
+        ),
     ]
     export_permission = EXPORT_LEADS
     export_filename = "contacts"

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from wagtail.models import ModelLogEntry
 
 from ... import audit
+from ...answers import labelled
 from ...audit import status_label
 from ...models import Contact, Delivery, DownloadEvent, Note, Submission
 from ...permissions import lead_workers
@@ -127,10 +128,7 @@ class ContactRecord:
         by_id = {str(s.pk): s for s in self.submissions}
         items = []
         for submission in self.submissions:
-            answers = [
-                (name.replace("_", " ").capitalize(), str(value))
-                for name, value in submission.answers.items()
-            ]
+            answers = labelled(submission.answers or {})
             items.append(
                 TimelineItem(
                     submission.received_at,

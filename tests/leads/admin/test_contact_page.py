@@ -424,3 +424,103 @@ def test_the_contact_list_finds_a_contact_and_links_to_its_page(sales_client, co
     )
     html = sales_client.get(reverse("leads_contact:index"), {"q": "acme"}).content.decode()
     assert page_url(contact) in html and "Bo Berg" not in html
+
+
+def contact_with_quotes(sales, count, *, email):
+    cta = make_cta("quote", title=f"Quote {email}")
+    for n in range(count):
+        submission = capture_lead(cta, nonce=f"{email}-{n}", email=email).submission
+        services.submission_set_status(submission=submission, to=Status.IN_REVIEW, by=sales)
+        services.submission_assign(submission=submission, owner=sales, by=sales)
+        services.note_add(contact=submission.contact, text=f"note {n}", by=sales)
+    return submission.contact
+
+
+def test_a_contact_with_30_submissions_costs_the_queries_of_one_with_3(sales_client, sales):
+    few = contact_with_quotes(sales, 3, email="few@acme.example")
+    many = contact_with_quotes(sales, 30, email="many@acme.example")
+    sales_client.get(page_url(few))  # warm caches that are per process, not per page
+
+    def queries(contact, **params):
+        with CaptureQueriesContext(connection) as context:
+            assert sales_client.get(page_url(contact), params).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries(many) == queries(few)
+    # Everything in full ("Show all"), the worst case, costs the same queries too.
+    html = sales_client.get(page_url(many), {"all": "1"}).content.decode()
+    assert kinds_on(html).count("submission") == 30
+    assert queries(many, all="1") == queries(few, all="1") == queries(few)
+
+
+# What they asked for, and how to reach them -----------------------------------------------------
+
+
+def answers_of(html: str, submission) -> str:
+    card = html.split(f'id="submission-{submission.pk}"', 1)[1].split("</section>", 1)[0]
+    return card
+
+
+def test_each_submission_opens_with_its_answers_under_labels(sales_client, submission):
+    html = sales_client.get(page_url(submission.contact)).content.decode()
+    card = answers_of(html, submission)
+    for label, value in (
+        ("Message", "We need a quote for lead capture on our blog."),
+        ("Budget", "Under $5,000"),
+        ("Timeline", "Just exploring"),
+        ("Phone", "+44 20 7946 0000"),
+    ):
+        assert f"<dt>{label}</dt>" in card and value in card
+    assert ">under-5k<" not in html and ">exploring<" not in html
+    # Answers come before the review facts.
+    assert (
+        card.index("<dt>Message</dt>")
+        < card.index("<dt>Status</dt>")
+        < card.index("<dt>Owner</dt>")
+        < card.index("<dt>Page</dt>")
+    )
+
+
+def test_the_page_opens_with_name_and_company_and_links_to_reach_them(sales_client, contact):
+    html = sales_client.get(page_url(contact)).content.decode()
+    assert re.search(r'<h2 class="w-h2">Ana Lima <span[^>]*>· Acme</span></h2>', html)
+    assert f'href="mailto:{EMAIL}"' in html
+    assert 'href="tel:+442079460000"' in html
+
+
+def test_qualify_is_the_primary_button_and_the_rest_secondary(sales_client, submission):
+    html = sales_client.get(page_url(submission.contact)).content.decode()
+    buttons = dict(
+        re.findall(rf'name="status-{submission.pk}-to" value="\w+" class="([^"]+)">([^<]+)<', html)[
+            i
+        ][::-1]
+        for i in range(4)
+    )
+    assert buttons == {
+        "Qualify": "button button-small",
+        "Start review": "button button-small button-secondary",
+        "Disqualify": "button button-small button-secondary",
+        "Mark spam": "button button-small button-secondary",
+    }
+
+
+def test_consent_reads_yes_or_no_with_its_exact_wording(sales_client, contact):
+    html = sales_client.get(page_url(contact)).content.decode()
+    consent = html.split('id="consent-section"', 1)[1].split("</section>", 1)[0]
+    assert "<td>Yes</td>" in consent and "Given" not in consent
+    assert contact.submissions.first().consent.text in consent
+
+
+def test_a_newsletter_only_contact_says_there_is_nothing_more_to_read(sales_client):
+    submission = capture_lead(make_cta("newsletter"), email="nl@acme.example").submission
+    card = answers_of(sales_client.get(page_url(submission.contact)).content.decode(), submission)
+    assert "No answers beyond name and email." in card
+
+
+def test_older_submissions_are_one_line_each_until_show_all(sales_client, sales):
+    contact = contact_with_quotes(sales, 12, email="busy@acme.example")
+    html = sales_client.get(page_url(contact)).content.decode()
+    assert html.count("Change the status of submission") == 10
+    assert "2 older submissions" in html and "Show all 12 submissions in full" in html
+    html = sales_client.get(page_url(contact), {"all": "1"}).content.decode()
+    assert html.count("Change the status of submission") == 12 and "older submission" not in html
