@@ -9,7 +9,7 @@ status, campaign), so erasure and the retention policy do not rewrite history.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
@@ -19,22 +19,22 @@ from wagtail.models import Page
 
 from .models import CallToAction, Campaign, CTAImpression, Status, Submission
 
-PERIODS = (30, 90)
-DEFAULT_PERIOD = 30
+PRESETS = {
+    "7": "Last 7 days",
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+    "this-month": "This month",
+    "last-month": "Last month",
+    "this-quarter": "This quarter",
+}
+DEFAULT_PRESET = "30"
+# Longer ranges are refused: a year or three is what anyone compares; twenty years is a typo.
+MAX_DAYS = 3 * 366
 # A lead counts as qualified once sales accepted it, whatever happened next. "Lost" is
 # reachable only from "handed off", so it was qualified too; leaving it out would make the
 # win rate (won / qualified) look better the more deals are lost.
 QUALIFIED_STATUSES = (Status.QUALIFIED, Status.HANDED_OFF, Status.WON, Status.LOST)
 TOP_ARTICLES = 10
-
-
-def period_days(value) -> int:
-    """The period asked for in `?days=`: 30 or 90; anything else is 30."""
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_PERIOD
-    return days if days in PERIODS else DEFAULT_PERIOD
 
 
 def leads():
@@ -47,30 +47,124 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def change(value: float | None, previous: float | None) -> float | None:
+    """The change from `previous` to `value` as a fraction (0.25 is +25 %), or None when the
+    previous value was zero or undefined (no percentage can say "from nothing")."""
+    if value is None or not previous:
+        return None
+    return (value - previous) / previous
+
+
+def midnight(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @dataclass(frozen=True)
 class Period:
-    """The last `days` days up to and including today, in the site's time zone."""
+    """The days from `first_day` to `last_day`, both included, in the site's time zone."""
 
-    days: int
-    today: datetime.date = field(default_factory=timezone.localdate)
+    first_day: datetime.date
+    last_day: datetime.date
+
+    @classmethod
+    def last(cls, days: int, today: datetime.date | None = None) -> "Period":
+        """The last `days` days up to and including today."""
+        today = today or timezone.localdate()
+        return cls(today - datetime.timedelta(days=days - 1), today)
 
     @property
-    def first_day(self) -> datetime.date:
-        return self.today - datetime.timedelta(days=self.days - 1)
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    @property
+    def today(self) -> datetime.date:  # the period's last day (older name, kept for callers)
+        return self.last_day
 
     @property
     def starts_at(self) -> datetime.datetime:
-        midnight = datetime.datetime.combine(self.first_day, datetime.time.min)
-        return timezone.make_aware(midnight)
+        return midnight(self.first_day)
+
+    @property
+    def ends_before(self) -> datetime.datetime:
+        return midnight(self.last_day + datetime.timedelta(days=1))
+
+    def previous(self) -> "Period":
+        """The period of the same length that ends the day before this one starts."""
+        last = self.first_day - datetime.timedelta(days=1)
+        return Period(last - datetime.timedelta(days=self.days - 1), last)
 
     def each_day(self) -> list[datetime.date]:
         return [self.first_day + datetime.timedelta(days=n) for n in range(self.days)]
 
     def leads(self):
-        return leads().filter(received_at__gte=self.starts_at)
+        return leads().filter(received_at__gte=self.starts_at, received_at__lt=self.ends_before)
 
     def impressions(self):
-        return CTAImpression.objects.filter(day__gte=self.first_day, day__lte=self.today)
+        return CTAImpression.objects.filter(day__gte=self.first_day, day__lte=self.last_day)
+
+
+def preset_period(name: str, today: datetime.date | None = None) -> Period:
+    """The period a preset names (see PRESETS), up to today."""
+    today = today or timezone.localdate()
+    if name.isdigit():
+        return Period.last(int(name), today)
+    month_start = today.replace(day=1)
+    if name == "this-month":
+        return Period(month_start, today)
+    if name == "last-month":
+        last = month_start - datetime.timedelta(days=1)
+        return Period(last.replace(day=1), last)
+    if name == "this-quarter":
+        return Period(month_start.replace(month=3 * ((today.month - 1) // 3) + 1), today)
+    raise ValueError(name)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The period asked for in the query string, and what was wrong with it, if anything."""
+
+    period: Period
+    preset: str | None  # the preset chosen, None for a custom range
+    errors: tuple[str, ...] = ()
+
+
+def parse_day(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def choose_period(params, today: datetime.date | None = None) -> Choice:
+    """The period from `?from=YYYY-MM-DD&to=YYYY-MM-DD` or `?range=<preset>` (or the older
+    `?days=30|90`). A bad range falls back to the default preset with messages saying why:
+    never an error page."""
+    today = today or timezone.localdate()
+    default = Choice(preset_period(DEFAULT_PRESET, today), DEFAULT_PRESET)
+    start, end = (params.get("from") or "").strip(), (params.get("to") or "").strip()
+    if start or end:
+        errors = []
+        first, last = parse_day(start), parse_day(end)
+        if start and first is None:
+            errors.append(f"“{start[:20]}” is not a date: use the form 2025-01-31.")
+        if end and last is None:
+            errors.append(f"“{end[:20]}” is not a date: use the form 2025-01-31.")
+        if not start:
+            errors.append("Choose the first day of the range.")
+        if not end:
+            errors.append("Choose the last day of the range.")
+        if not errors and first > last:
+            errors.append("The first day comes after the last day: swap them.")
+        if not errors and (last - first).days + 1 > MAX_DAYS:
+            errors.append("Choose a range of at most three years.")
+        if errors:
+            return Choice(default.period, DEFAULT_PRESET, tuple(errors))
+        return Choice(Period(first, last), None)
+    name = params.get("range") or params.get("days") or DEFAULT_PRESET
+    if name not in PRESETS:
+        name = DEFAULT_PRESET
+    return Choice(preset_period(name, today), name)
 
 
 # Leads per day ----------------------------------------------------------------------------
@@ -271,6 +365,50 @@ def campaign_costs() -> list[CampaignCost]:
 # The whole report -------------------------------------------------------------------------
 
 
+def totals(period: Period) -> "FunnelRow":
+    """Impressions, leads, qualified and won over the whole period: two aggregate queries."""
+    counts = period.leads().aggregate(
+        submissions=Count("pk"),
+        qualified=Count("pk", filter=Q(status__in=QUALIFIED_STATUSES)),
+        won=Count("pk", filter=Q(status=Status.WON)),
+    )
+    shown = period.impressions().aggregate(n=Sum("count"))["n"] or 0
+    return FunnelRow(None, "All", shown, counts["submissions"], counts["qualified"], counts["won"])
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number, the same number for the previous period, and the change."""
+
+    label: str
+    value: float | None
+    previous: float | None
+    is_rate: bool = False
+
+    @property
+    def change(self) -> float | None:
+        return change(self.value, self.previous)
+
+    @property
+    def direction(self) -> str:
+        """ "up", "down" or "same" (also "same" when there is nothing to compare with)."""
+        if self.value is None or self.previous is None or self.value == self.previous:
+            return "same"
+        return "up" if self.value > self.previous else "down"
+
+
+def figures(total: FunnelRow, previous: FunnelRow) -> list[Figure]:
+    return [
+        Figure("CTA impressions", total.impressions, previous.impressions),
+        Figure("Leads", total.submissions, previous.submissions),
+        Figure("Qualified", total.qualified, previous.qualified),
+        Figure("Won", total.won, previous.won),
+        Figure(
+            "Leads per impression", total.submission_rate, previous.submission_rate, is_rate=True
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class Report:
     period: Period
@@ -281,18 +419,31 @@ class Report:
     total: FunnelRow
     sources: list[SourceRow]
     campaigns: list[CampaignCost]
+    previous: FunnelRow
+    figures: list[Figure]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.total.impressions or self.total.submissions)
 
 
-def report(days: int) -> Report:
-    period = Period(period_days(days))
+def report(period: Period | int) -> Report:
+    """Every table of the analytics page for `period` (or the last `period` days)."""
+    if isinstance(period, int):
+        period = Period.last(period)
+    by_cta = funnel(period, by="cta")
+    total = funnel_total(by_cta)
+    previous = totals(period.previous())
     by_article = funnel(period, by="page")
     return Report(
         period=period,
         per_day=leads_per_day(period),
         by_article=by_article,
-        by_cta=funnel(period, by="cta"),
+        by_cta=by_cta,
         top_articles=top_articles(by_article),
-        total=funnel_total(by_article),
+        total=total,
         sources=by_source(period),
         campaigns=campaign_costs(),
+        previous=previous,
+        figures=figures(total, previous),
     )

@@ -13,6 +13,7 @@ lookups, follow-up tasks, emails) is exactly what seeding must not do.
     history.py      review statuses, notes, audit-log entries, follow-up already sent
     rows.py         fast row writing (RowWriter, reset_sequences, backdate)
     bulk.py         generate(): the bulk generator of `generate_leads`
+    impressions.py  generate_impressions(): CTA impression counts for the analytics bench
 """
 
 from .bulk import GenerateReport, generate
@@ -25,6 +26,7 @@ from .history import (
     status_for,
     status_log_entry,
 )
+from .impressions import generate_impressions
 from .people import (
     COMPANIES,
     FIRST_NAMES,
@@ -68,6 +70,7 @@ __all__ = [
     "attribution_for",
     "backdate",
     "generate",
+    "generate_impressions",
     "invent_person",
     "pick_placement",
     "reset_sequences",

@@ -2,6 +2,7 @@
 per page view; the analytics page, the campaigns and the dashboard panel are accessible and
 load nothing from another site."""
 
+import csv
 import datetime
 
 import pytest
@@ -110,3 +111,38 @@ def test_sales_see_campaign_spend_and_cost_per_lead(tab, analytics_data):
     tab.goto("/admin/leads/analytics/")
     campaigns = tab.page.locator("#campaigns-section")
     expect(campaigns.get_by_role("row", name="Spring eBook")).to_contain_text("USD 100.00")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_sales_choose_a_range_and_download_a_table_as_csv(tab, analytics_data, width, height):
+    tab.page.set_viewport_size({"width": width, "height": height})
+    log_in_as(tab, "Sales", "sally")
+    tab.goto("/admin/leads/analytics/")
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=4)
+    tab.page.get_by_label("From", exact=True).fill(first.isoformat())
+    tab.page.get_by_label("To", exact=True).fill(today.isoformat())
+    tab.page.get_by_role("button", name="Show this range").click()
+    expect(tab.page.get_by_text(f"({5} days), compared with the 5 days before")).to_be_visible()
+    # Leads received today and three days ago are in; six and nine days ago are not.
+    leads_figure = tab.page.locator(".lead-analytics__figures > div", has_text="Leads").first
+    expect(leads_figure.locator("dd").first).to_have_text("2")
+    assert_axe_clean(tab, f"custom range at {width}")
+
+    with tab.page.expect_download() as download_info:
+        tab.page.get_by_role("link", name="Download “Funnel per article” as CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == (
+        f"lead-analytics-articles-{first.isoformat()}-to-{today.isoformat()}.csv"
+    )
+    with open(download.path(), encoding="utf-8-sig") as file:
+        rows = list(csv.reader(file))
+    assert rows[0][:3] == ["Article", "Impressions", "Leads"]
+    assert rows[1][:3] == ["Gated content that converts", "120", "2"]
+
+
+def test_a_range_backwards_shows_a_message_and_stays_axe_clean(tab, analytics_data):
+    log_in_as(tab, "Sales", "sally")
+    tab.goto("/admin/leads/analytics/?from=2026-03-10&to=2026-03-01")
+    expect(tab.page.get_by_role("alert")).to_contain_text("The first day comes after the last day")
+    assert_axe_clean(tab)

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=4, help="the same seed, the same leads")
         parser.add_argument("--days", type=int, default=365, help="received over this many days")
         parser.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
+        parser.add_argument(
+            "--impressions", type=int, default=0, help="CTA impression counts (rows) to add"
+        )
 
     def handle(self, *args, **options):
         if options["submissions"] < options["contacts"]:
@@ -50,3 +53,8 @@ class Command(BaseCommand):
             f"{report.submissions} submissions, {report.deliveries} deliveries, "
             f"{report.notes} notes, {report.log_entries} audit-log entries."
         )
+        if options["impressions"]:
+            written = fakes.generate_impressions(
+                rows=options["impressions"], placements=placements, seed=options["seed"]
+            )
+            self.stdout.write(f"Generated {written} CTA impression counts.")

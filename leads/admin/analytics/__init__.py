@@ -9,6 +9,7 @@ from .campaigns import CampaignViewSet, campaign_viewset, register_campaign_view
 from .chart import Bar, BarChart, Tick, bar_chart, nice_step
 from .dashboard import CTAsThisMonthPanel, LeadsPanel, add_ctas_panel, add_leads_panel, inbox_url
 from .views import (
+    AnalyticsCsvView,
     AnalyticsView,
     LeadsMenuItem,
     register_analytics_menu_item,
@@ -16,6 +17,7 @@ from .views import (
 )
 
 __all__ = [
+    "AnalyticsCsvView",
     "AnalyticsView",
     "Bar",
     "BarChart",

@@ -76,7 +76,8 @@ def bar_chart(series: list[analytics.DayCount], *, width: int = 720, height: int
         )
         for i, point in enumerate(series)
     ]
-    every = 7 if len(series) <= 45 else 14
+    # About eight labels at most, a whole number of weeks apart.
+    every = 7 * max(1, math.ceil(len(series) / 7 / 8)) if len(series) > 14 else 1
     x_ticks = [
         Tick(round(left + slot * (i + 0.5), 2), f"{point.day:%b} {point.day.day}")
         for i, point in enumerate(series)

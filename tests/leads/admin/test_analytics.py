@@ -1,7 +1,10 @@
 """Lead analytics: the numbers on known data, the chart, campaigns, the dashboard panel and
 who may see any of it."""
 
+import csv
 import datetime
+import html
+import io
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -11,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from leads import analytics, services
 from leads.models import Campaign, CTAImpression, ScoringSettings, Status, Submission
@@ -152,9 +156,108 @@ def test_leads_per_day_has_every_day_of_the_period_including_empty_ones(data):
     assert sum(by_day.values()) == 9
 
 
-@pytest.mark.parametrize("asked,used", [("30", 30), ("90", 90), ("7", 30), ("abc", 30), (None, 30)])
-def test_period_is_30_or_90_days(asked, used):
-    assert analytics.period_days(asked) == used
+TODAY = datetime.date(2026, 5, 20)
+
+
+@pytest.mark.parametrize(
+    "params,first,last",
+    [
+        ({}, datetime.date(2026, 4, 21), TODAY),
+        ({"range": "7"}, datetime.date(2026, 5, 14), TODAY),
+        ({"range": "90"}, datetime.date(2026, 2, 20), TODAY),
+        ({"days": "90"}, datetime.date(2026, 2, 20), TODAY),  # the older links keep working
+        ({"range": "this-month"}, datetime.date(2026, 5, 1), TODAY),
+        ({"range": "last-month"}, datetime.date(2026, 4, 1), datetime.date(2026, 4, 30)),
+        ({"range": "this-quarter"}, datetime.date(2026, 4, 1), TODAY),
+        ({"range": "365"}, datetime.date(2026, 4, 21), TODAY),  # not a preset: the default
+        (
+            {"from": "2026-01-03", "to": "2026-01-09"},
+            datetime.date(2026, 1, 3),
+            datetime.date(2026, 1, 9),
+        ),
+    ],
+)
+def test_period_from_a_preset_or_a_custom_range(params, first, last):
+    choice = analytics.choose_period(params, today=TODAY)
+    assert (choice.period.first_day, choice.period.last_day, choice.errors) == (first, last, ())
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "The first day comes after the last day"),
+        ({"from": "yesterday", "to": "2026-03-01"}, "“yesterday” is not a date"),
+        ({"from": "2026-02-30", "to": "2026-03-01"}, "“2026-02-30” is not a date"),
+        ({"from": "2006-01-01", "to": "2026-01-01"}, "at most three years"),
+        ({"from": "2026-03-01"}, "Choose the last day"),
+    ],
+)
+def test_a_bad_range_falls_back_to_the_default_with_a_message(params, message):
+    choice = analytics.choose_period(params, today=TODAY)
+    assert any(message in error for error in choice.errors), choice.errors
+    assert choice.period == analytics.Period.last(30, TODAY)
+
+
+def test_previous_period_has_the_same_length_and_ends_the_day_before():
+    period = analytics.Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    previous = period.previous()
+    assert (previous.first_day, previous.last_day) == (
+        datetime.date(2026, 1, 29),
+        datetime.date(2026, 2, 28),
+    )
+
+
+@pytest.mark.parametrize("time_zone", ["Europe/Berlin", "America/New_York"])
+def test_range_is_exact_at_midnight_in_the_sites_time_zone(settings, time_zone):
+    settings.TIME_ZONE = time_zone
+    timezone.deactivate()
+    cta = make_cta("quote")
+    first, last = datetime.date(2026, 3, 2), datetime.date(2026, 3, 4)
+
+    def at(day, hour, minute=0, second=0, micro=0):
+        moment = datetime.datetime.combine(day, datetime.time(hour, minute, second, micro))
+        return make_lead(cta, received_at=timezone.make_aware(moment))
+
+    at(first - datetime.timedelta(days=1), 23, 59, 59, 999999)  # just before: out
+    inside = [at(first, 0), at(last, 23, 59, 59, 999999)]
+    at(last + datetime.timedelta(days=1), 0)  # just after: out
+    period = analytics.Period(first, last)
+    assert sorted(period.leads().values_list("pk", flat=True)) == sorted(s.pk for s in inside)
+    series = analytics.leads_per_day(period)
+    assert [point.count for point in series] == [1, 0, 1]
+
+
+def test_comparison_with_the_previous_period_on_hand_made_numbers(article_index):
+    cta = make_cta("quote")
+    page = make_article(article_index, "Compared")
+    # This period: the last 7 days; the previous one: the 7 days before.
+    for days_ago, status in [(0, Status.NEW), (1, Status.WON), (6, Status.QUALIFIED)]:
+        lead(cta, page=page, status=status, days_ago=days_ago)
+    for days_ago, status in [(7, Status.NEW), (13, Status.NEW), (13, Status.WON), (10, Status.NEW)]:
+        lead(cta, page=page, status=status, days_ago=days_ago)
+    lead(cta, page=page, days_ago=14)  # before the previous period: in neither
+    impressions(cta, page, 1500, days_ago=2)
+    impressions(cta, page, 1000, days_ago=8)
+    figures = {figure.label: figure for figure in analytics.report(7).figures}
+    leads_figure = figures["Leads"]
+    assert (leads_figure.value, leads_figure.previous) == (3, 4)
+    assert leads_figure.change == -0.25 and leads_figure.direction == "down"
+    assert (figures["Qualified"].value, figures["Qualified"].previous) == (2, 1)
+    assert figures["Qualified"].change == 1.0 and figures["Qualified"].direction == "up"
+    assert (figures["Won"].value, figures["Won"].previous, figures["Won"].direction) == (
+        1,
+        1,
+        "same",
+    )
+    assert figures["CTA impressions"].change == 0.5
+    assert figures["Leads per impression"].value == 3 / 1500
+    assert figures["Leads per impression"].previous == 4 / 1000
+
+
+def test_no_change_percentage_from_nothing(article_index):
+    lead(make_cta("quote"))
+    figure = analytics.report(7).figures[1]
+    assert (figure.value, figure.previous, figure.change, figure.direction) == (1, 0, None, "up")
 
 
 def test_cost_per_lead_and_per_qualified_lead_per_campaign(data):
@@ -189,7 +292,7 @@ def test_report_queries_do_not_grow_with_the_data(data, article_index):
         impressions(cta, page, 10)
         lead(cta, page=page, utm_source=f"source{n}")
         Campaign.objects.create(utm_campaign=f"c{n}", name=f"C{n}", spend=Decimal(10))
-    assert queries() == before <= 10
+    assert queries() == before <= 12  # two more: the previous period's totals
 
 
 # The page ---------------------------------------------------------------------------------
@@ -224,7 +327,7 @@ def test_analytics_page_shows_every_section(client, data):
     assert "<title>Lead analytics" in page_html
 
 
-@pytest.mark.parametrize("days,bars", [("30", 30), ("90", 90), ("365", 30)])
+@pytest.mark.parametrize("days,bars", [("30", 30), ("90", 90), ("365", 30), ("7", 7)])
 def test_chart_is_well_formed_accessible_svg_with_a_bar_per_day(client, data, days, bars):
     log_in(client, "sales")
     page_html = client.get(reverse("leads_analytics"), {"days": days}).content.decode()
@@ -233,7 +336,7 @@ def test_chart_is_well_formed_accessible_svg_with_a_bar_per_day(client, data, da
     labelled_by = svg.get("aria-labelledby").split()
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
     assert labelled_by == [title.get("id"), desc.get("id")]
-    assert title.text == f"Leads per day, last {bars} days"
+    assert title.text.startswith("Leads per day, ")
     assert "at most 4 on one day" in desc.text
     assert len(svg.findall(f".//{SVG}rect")) == bars
     assert "<details>" in page_html and "Leads per day as a table" in page_html
@@ -259,6 +362,149 @@ def test_analytics_page_makes_no_third_party_request(client, data):
     )
     assert loaded
     assert [url for url in loaded if re.match(r"(https?:)?//", url)] == []
+
+
+def table_in(page_html: str, caption: str) -> list[list[str]]:
+    """The rows of the table whose caption starts with `caption`, as the cells' text."""
+    found = re.search(
+        r"<table[^>]*>\s*<caption[^>]*>" + re.escape(caption) + r".*?</table>", page_html, re.DOTALL
+    ).group(0)
+    rows = re.findall(r"<tr>(.*?)</tr>", found, re.DOTALL)
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)
+        ]
+        for row in rows
+    ]
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content])
+    return list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+
+
+def as_number(text: str) -> str:
+    """A table cell as the CSV writes it: no thousands separators, no "%", no currency."""
+    text = text.replace(",", "").replace(" %", "").removeprefix("USD ")
+    return "" if text == "—" else text
+
+
+@pytest.mark.parametrize(
+    "slug,caption",
+    [
+        ("articles", "Impressions, leads, qualified and won leads per article"),
+        ("ctas", "Impressions, leads, qualified and won leads per call to action"),
+        ("sources", "Leads, qualified and won leads per UTM source and medium"),
+        ("top", "Articles that brought the most qualified leads"),
+        ("campaigns", "Spend, leads and cost per lead"),
+    ],
+)
+def test_csv_download_matches_the_table(client, data, slug, caption):
+    Campaign.objects.create(utm_campaign="spring", name="Spring", spend=Decimal("1234.5"))
+    lead(data["quote"], utm_campaign="spring")
+    log_in(client, "sales")
+    params = {
+        "from": (timezone.localdate() - datetime.timedelta(days=6)).isoformat(),
+        "to": timezone.localdate().isoformat(),
+    }
+    page_html = client.get(reverse("leads_analytics"), params).content.decode()
+    shown = table_in(page_html, caption)
+    response = client.get(reverse("leads_analytics_csv", args=[slug]), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"{params['from']}-to-{params['to']}.csv" in response["Content-Disposition"]
+    rows = csv_rows(response)
+    assert rows[0] == shown[0]
+    assert len(rows) == len(shown) > 1
+    for csv_row, shown_row in zip(rows[1:], shown[1:], strict=True):
+        assert csv_row[0] == shown_row[0]
+        assert [value for value in csv_row[1:] if re.fullmatch(r"[\d.]*", value)] == [
+            as_number(text) for text in shown_row[1:] if re.fullmatch(r"[\d.]*", as_number(text))
+        ]
+
+
+def test_csv_download_of_leads_per_day_covers_the_range_and_is_audited(client, data):
+    log_in(client, "sales")
+    today = timezone.localdate()
+    response = client.get(reverse("leads_analytics_csv", args=["days"]), {"range": "7"})
+    rows = csv_rows(response)
+    assert rows[0] == ["Day", "Leads"]
+    assert [row[0] for row in rows[1:]] == [
+        (today - datetime.timedelta(days=n)).isoformat() for n in range(6, -1, -1)
+    ]
+    assert rows[-4] == [(today - datetime.timedelta(days=3)).isoformat(), "4"]
+    entry = ModelLogEntry.objects.get(action="leads.export")
+    assert entry.label == "Lead analytics export: Leads per day"
+    assert entry.data["rows"] == 7 and entry.data["format"] == "csv"
+
+
+def test_csv_cells_are_formula_safe(client, article_index):
+    cta = make_cta("quote")
+    lead(
+        cta, page=make_article(article_index, "Plain"), utm_source="=HYPERLINK(1)", utm_medium="@x"
+    )
+    log_in(client, "sales")
+    rows = csv_rows(client.get(reverse("leads_analytics_csv", args=["sources"])))
+    assert rows[1][:2] == ["'=HYPERLINK(1)", "'@x"]
+
+
+@pytest.mark.parametrize("role,allowed", [("sales", True), ("editor", False), ("anonymous", False)])
+def test_csv_download_only_for_those_who_may_view_leads_analytics(client, data, role, allowed):
+    log_in(client, role)
+    response = client.get(reverse("leads_analytics_csv", args=["sources"]))
+    assert (
+        response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    ) is allowed
+    assert ModelLogEntry.objects.filter(action="leads.export").exists() is allowed
+
+
+def test_unknown_table_is_not_found(client):
+    log_in(client, "sales")
+    assert client.get(reverse("leads_analytics_csv", args=["nope"])).status_code == 404
+
+
+def test_counts_have_thousands_separators(client, article_index):
+    cta = make_cta("quote")
+    impressions(cta, make_article(article_index, "Popular"), 1234567)
+    log_in(client, "sales")
+    page_html = client.get(reverse("leads_analytics")).content.decode()
+    assert "1,234,567" in page_html
+    assert "1234567" not in page_html
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"from": "2026-03-10", "to": "2026-03-01"}, "The first day comes after the last day"),
+        ({"from": "garbage", "to": "2026-03-01"}, "is not a date"),
+        ({"from": "2000-01-01", "to": "2020-01-01"}, "at most three years"),
+        ({"from": "9" * 500, "to": "\x00"}, "is not a date"),
+    ],
+)
+def test_bad_range_shows_a_clear_message_on_the_page(client, params, message):
+    log_in(client, "sales")
+    response = client.get(reverse("leads_analytics"), params)
+    assert response.status_code == 200
+    page_html = response.content.decode()
+    assert 'role="alert"' in page_html and message in html.unescape(page_html)
+    csv_response = client.get(reverse("leads_analytics_csv", args=["days"]), params)
+    assert csv_response.status_code == 200
+
+
+def test_comparison_is_shown_with_a_marker_that_is_not_colour_only(client, data):
+    log_in(client, "sales")
+    page_html = client.get(reverse("leads_analytics"), {"range": "7"}).content.decode()
+    assert "▲" in page_html and "(up)" in page_html
+    assert "compared with the 7 days before" in page_html
+
+
+def test_empty_range_says_so(client, data):
+    log_in(client, "sales")
+    page_html = client.get(
+        reverse("leads_analytics"), {"from": "2020-01-01", "to": "2020-01-31"}
+    ).content.decode()
+    assert "No impressions or leads in this period." in page_html
 
 
 # Campaigns --------------------------------------------------------------------------------
