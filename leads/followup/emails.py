@@ -82,7 +82,7 @@ def send_notification(submission: Submission) -> str:
     to = lead_recipient(submission)
     context = {
         "submission": submission,
-        "kind_noun": kind_noun(submission.cta_kind),
+        "kind_noun": answers.kind_noun(submission.cta_kind),
         "answers": answers.labelled(submission.answers),
         "admin_url": absolute(admin_url(submission)),
     }
@@ -99,22 +99,7 @@ def send_notification(submission: Submission) -> str:
 def notification_subject(submission: Submission) -> str:
     """ "New quote request: Website redesign quote": what came in and through which CTA. It
     names the CTA, never the person: subjects show in notifications and mail logs."""
-    return f"New {kind_noun(submission.cta_kind)}: {submission.cta_title}"
-
-
-def kind_noun(kind: str) -> str:
-    """The CTA kind as a noun in a sentence: "quote request", "download"."""
-    return NOTIFICATION_NOUNS.get(kind) or kind.replace("_", " ")
-
-
-# What each kind of lead is called in a sentence to sales (the kind registry's labels describe
-# the CTA, e.g. "Download (gated ebook or whitepaper)", which reads badly in a subject).
-NOTIFICATION_NOUNS = {
-    "quote": "quote request",
-    "download": "download",
-    "webinar": "webinar registration",
-    "newsletter": "newsletter signup",
-}
+    return f"New {answers.kind_noun(submission.cta_kind)}: {submission.cta_title}"
 
 
 def recently_confirmed(submission: Submission) -> int:
@@ -198,7 +183,7 @@ def send_hot_lead(submission: Submission) -> str:
         "contact": contact,
         "submission": submission,
         "explanation": explain(contact.score_explanation),
-        "kind_noun": kind_noun(submission.cta_kind),
+        "kind_noun": answers.kind_noun(submission.cta_kind),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
@@ -221,7 +206,7 @@ def send_assignment(submission: Submission) -> str:
     context = {
         "submission": submission,
         "owner_label": user_label(owner),
-        "kind_noun": kind_noun(submission.cta_kind),
+        "kind_noun": answers.kind_noun(submission.cta_kind),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
