@@ -67,9 +67,13 @@ def condition_choices(current=None) -> list:
         *(
             (
                 answers.field_label(name),
+                # The field repeated: a closed select shows the option, not its group.
                 [
-                    (condition_key(ScoringSignal.ANSWER, name, code), label)
-                    for code, label in choices
+                    (
+                        condition_key(ScoringSignal.ANSWER, name, code),
+                        answers.choice_label(name, code),
+                    )
+                    for code, _ in choices
                 ],
             )
             for name, choices in answers.choice_fields().items()
@@ -116,6 +120,14 @@ class ScoringRuleForm(WagtailAdminModelForm):
         key = cleaned.get("condition")
         if key:
             signal, field, value = key.split(":", 2)
+            taken = ScoringRule.objects.filter(signal=signal, field=field, value=value)
+            if taken.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "condition",
+                    f"There is already a rule for {condition_label(signal, field, value)}: "
+                    "change that one instead.",
+                )
+                return cleaned
             self.instance.signal, self.instance.field, self.instance.value = signal, field, value
             if not (cleaned.get("label") or "").strip():
                 cleaned["label"] = condition_label(signal, field, value)

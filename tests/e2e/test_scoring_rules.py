@@ -21,7 +21,7 @@ def test_manager_builds_an_answer_rule_by_picking_field_and_value(tab, site):
     expect(when.locator("optgroup[label='Timeline'] option")).to_have_count(4)
     expect(page.get_by_label("Value")).to_have_count(0)  # no typed codes
     assert_axe_clean(tab, "new scoring rule")
-    when.select_option(label="Just exploring")
+    when.select_option(label="Timeline: Just exploring")
     page.get_by_role("spinbutton", name="Points").fill("-5")
     page.get_by_role("button", name="Create").click()
 

@@ -84,7 +84,7 @@ def test_rule_form_offers_each_answer_as_a_labelled_choice(client):
 
     assert '<optgroup label="Budget">' in content
     assert f'value="{condition_key("answer", "budget", "over-50k")}"' in content
-    assert "Over $50,000</option>" in content
+    assert "Budget: Over $50,000</option>" in content
     assert '<input type="text" name="value"' not in content
 
 
@@ -113,7 +113,7 @@ def test_a_second_rule_for_the_same_answer_is_refused(client):
     )
 
     assert response.status_code == 200
-    assert "There is already a rule for this signal and value." in response.content.decode()
+    assert "There is already a rule for Budget: Over $50,000" in response.content.decode()
     assert ScoringRule.objects.filter(field="budget", value="over-50k").count() == 1
 
 
