@@ -47,7 +47,7 @@ def condition_choices(current=None) -> list:
     whose stored condition is no longer offered keeps it as an option, so it can be edited."""
     groups = [
         (
-            "Answered a CTA of this kind",
+            "CTA answered",
             [
                 (
                     condition_key(ScoringSignal.CTA_KIND, "", kind),
@@ -56,7 +56,7 @@ def condition_choices(current=None) -> list:
                 for kind in CTAKind.values
             ],
         ),
-        ("Engagement", [(condition_key(ScoringSignal.REPEAT), "Each engagement after the first")]),
+        ("Engagement", [(condition_key(ScoringSignal.REPEAT), REPEAT_LABEL)]),
         (
             "Email domain",
             [
