@@ -20,6 +20,16 @@ TIMELINES = [
     ("exploring", "Just exploring"),
 ]
 
+# What each kind of lead is called in a sentence ("A new quote request arrived") and, capitalised,
+# on its own ("Quote request +40"). The kind registry's labels describe the CTA to editors
+# ("Download (gated ebook or whitepaper)"), which reads badly in a subject or a score.
+KIND_NOUNS = {
+    "quote": "quote request",
+    "download": "download",
+    "webinar": "webinar registration",
+    "newsletter": "newsletter signup",
+}
+
 # Each answer's question, in the order a reader of a lead wants them: what they asked for
 # first, who they are after.
 FIELD_LABELS = {
@@ -77,3 +87,13 @@ def choice_fields() -> dict[str, list[tuple[str, str]]]:
     """Fields whose answers are choices, {name: [(code, label)]}: what scoring rules and
     filters offer to pick from."""
     return {name: list(choices.items()) for name, choices in CHOICES.items()}
+
+
+def kind_noun(kind: str) -> str:
+    """The CTA kind as a noun in a sentence: "quote request" for `quote`."""
+    return KIND_NOUNS.get(kind) or kind.replace("_", " ")
+
+
+def choice_label(name: str, value) -> str:
+    """A choice with its question, as a rule or a filter names it: "Budget: Over $50,000"."""
+    return f"{field_label(name)}: {value_label(name, value)}"

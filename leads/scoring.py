@@ -21,7 +21,7 @@ they count for. The domain rule belongs to the person, not to an engagement, so 
 decays. A contact with no live, non-spam submission scores 0.
 
 The explanation lists each rule's full (undecayed) points, grouped by label with a count
-("download ×2 +30"), largest first, then one "decay −N" line for what time took away, so the
+("Download ×2 +30"), largest first, then one "Decay −N" line for what time took away, so the
 lines always add up to the score.
 """
 
@@ -40,7 +40,7 @@ from .models import ScoringSignal, Status
 REPEAT_WINDOW = datetime.timedelta(hours=24)
 MINUS = "\u2212"  # the real minus sign, for display
 TIMES = "\u00d7"
-DECAY_LABEL = "decay"
+DECAY_LABEL = "Decay"
 
 
 class Rule(Protocol):
@@ -186,6 +186,6 @@ def signed(points: int) -> str:
 
 
 def explain(explanation: Iterable) -> str:
-    """'quote request +40, business domain +10, decay −6' from [(label, points), ...] (as
+    """'Quote request +40, Business domain +10, Decay −6' from [(label, points), ...] (as
     stored in Contact.score_explanation, where the pairs are lists)."""
     return ", ".join(f"{label} {signed(points)}" for label, points in explanation)

@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from .. import services
+from .. import answers, services
 from .cells import (
     clean_for_spreadsheet,
     clean_for_xlsx,
@@ -63,7 +63,13 @@ class SafeSpreadsheetExportMixin(CsvExportMixin, XlsxExportMixin):
     # there is written without the leading quote (see `is_plain_phone()`).
     export_phone_fields = frozenset({"phone"})
 
+    # Columns (the last part of a `list_export` entry) holding a choice answer: written as the
+    # label the person picked ("$20,000 to $50,000"), never the stored code ("20k-50k").
+    export_choice_fields = frozenset(answers.CHOICES)
+
     custom_value_preprocess = {
+        # A tick box reads Yes/No, as on every other screen (before int: bool is an int).
+        bool: {FORMAT_CSV: answers.yes_no, FORMAT_XLSX: answers.yes_no},
         datetime.datetime: {FORMAT_CSV: csv_datetime, FORMAT_XLSX: xlsx_datetime},
         # datetime is a date subclass: the entry above wins, as the first match is used.
         (datetime.date, datetime.time): {
@@ -183,7 +189,11 @@ class SafeSpreadsheetExportMixin(CsvExportMixin, XlsxExportMixin):
             return function
 
     def safe_cell_value(self, field, value, export_format):
-        """The value to write: preprocessed as Wagtail would, then made safe for the format."""
+        """The value to write: a choice answer as its label, preprocessed as Wagtail would, then
+        made safe for the format."""
+        name = field.rsplit(".", 1)[-1]
+        if name in self.export_choice_fields and isinstance(value, str):
+            value = answers.value_label(name, value)
         value = self.preprocess_field_value(field, value, export_format)
         if isinstance(value, str):
             value = str(value)  # SafeString and friends: plain text from here on
@@ -192,6 +202,6 @@ class SafeSpreadsheetExportMixin(CsvExportMixin, XlsxExportMixin):
             value = clean_for_xlsx(value)
         else:
             value = clean_for_spreadsheet(value)
-        if field.rsplit(".", 1)[-1] in self.export_phone_fields and is_plain_phone(value):
+        if name in self.export_phone_fields and is_plain_phone(value):
             return value
         return neutralise(value)

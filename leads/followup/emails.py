@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import kinds
+from .. import answers, kinds
 from ..capture.tokens import link_token
 from ..cleaning import one_line
 from ..models import (
@@ -82,23 +82,24 @@ def send_notification(submission: Submission) -> str:
     to = lead_recipient(submission)
     context = {
         "submission": submission,
-        "answers": [
-            (name.replace("_", " ").capitalize(), value)
-            for name, value in submission.answers.items()
-            if value
-        ],
+        "kind_noun": answers.kind_noun(submission.cta_kind),
+        "answers": answers.labelled(submission.answers),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
-        subject=one_line(
-            f"New {submission.get_cta_kind_display().lower()}: {submission.cta_title}"
-        ),
+        subject=one_line(notification_subject(submission)),
         body=render_to_string("leads/email/notification.txt", context),
         to=[to],
         reply_to=[submission.email.strip()],
     )
     message.send()
     return ""
+
+
+def notification_subject(submission: Submission) -> str:
+    """ "New quote request: Website redesign quote": what came in and through which CTA. It
+    names the CTA, never the person: subjects show in notifications and mail logs."""
+    return f"New {answers.kind_noun(submission.cta_kind)}: {submission.cta_title}"
 
 
 def recently_confirmed(submission: Submission) -> int:
@@ -182,6 +183,7 @@ def send_hot_lead(submission: Submission) -> str:
         "contact": contact,
         "submission": submission,
         "explanation": explain(contact.score_explanation),
+        "kind_noun": answers.kind_noun(submission.cta_kind),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
@@ -204,6 +206,7 @@ def send_assignment(submission: Submission) -> str:
     context = {
         "submission": submission,
         "owner_label": user_label(owner),
+        "kind_noun": answers.kind_noun(submission.cta_kind),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(

@@ -32,7 +32,8 @@ class ScoringRule(models.Model):
         "answer field",
         max_length=40,
         blank=True,
-        help_text="For answers only: the form field, e.g. 'budget' or 'timeline'.",
+        help_text="For answers only: the form field's code, e.g. 'budget'. Chosen in the admin "
+        "with the value, from the fields that offer choices.",
     )
     value = models.CharField(
         "value",
@@ -47,7 +48,8 @@ class ScoringRule(models.Model):
     label = models.CharField(
         "label",
         max_length=80,
-        help_text="How the rule reads in a score's explanation, e.g. 'quote request'.",
+        help_text="How the rule reads in a score's breakdown, e.g. 'Quote request' or "
+        "'Budget: Over $50,000'.",
     )
     decays = models.BooleanField(
         "decays with time",
@@ -55,11 +57,8 @@ class ScoringRule(models.Model):
         help_text="Points fade with the age of the engagement: halved every half-life.",
     )
 
-    panels = [
-        FieldRowPanel([FieldPanel("signal"), FieldPanel("field"), FieldPanel("value")]),
-        FieldRowPanel([FieldPanel("points"), FieldPanel("decays")]),
-        FieldPanel("label"),
-    ]
+    # The admin form (leads/admin/scoring.py) picks signal, field and value together from a
+    # list of conditions, so its panels live there.
 
     class Meta:
         verbose_name = "scoring rule"

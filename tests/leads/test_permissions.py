@@ -177,7 +177,7 @@ def campaign_form(data):
 
 
 def rule_form(data):
-    return {"signal": "answer", "field": "budget", "value": "changed", "points": "9", "label": "X"}
+    return {"condition": "answer:timeline:exploring", "points": "9", "label": "X"}
 
 
 def status_form(data):

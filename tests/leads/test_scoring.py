@@ -78,7 +78,7 @@ def test_engagement_points_halve_after_one_half_life():
     result = score(engagement("quote", days_ago=30), domain="")
 
     assert result.points == 20
-    assert result.explanation == [("quote request", 40), ("decay", -20)]
+    assert result.explanation == [("quote request", 40), ("Decay", -20)]
 
 
 def test_decay_follows_the_age_of_each_engagement():
@@ -87,7 +87,7 @@ def test_decay_follows_the_age_of_each_engagement():
     result = score(engagement("quote", days_ago=15), engagement("download", days_ago=60), domain="")
 
     assert result.points == 36
-    assert result.explanation[-1] == ("decay", 36 - 40 - 15 - 5)
+    assert result.explanation[-1] == ("Decay", 36 - 40 - 15 - 5)
 
 
 def test_score_rounds_half_up():

@@ -7,15 +7,14 @@ them, editors see none."""
 import pytest
 from django.urls import reverse
 
+from leads.admin.scoring import condition_key
 from leads.models import ScoringRule
 from tests.factories import capture_lead, log_in, make_cta
 
 
 def rule_form(rule, **changes):
     return {
-        "signal": rule.signal,
-        "field": rule.field,
-        "value": rule.value,
+        "condition": condition_key(rule.signal, rule.field, rule.value),
         "points": rule.points,
         "label": rule.label,
         "decays": "on" if rule.decays else "",
@@ -33,7 +32,7 @@ def test_sales_see_the_rules_but_cannot_change_them(client):
 
     assert listing.status_code == 200
     content = listing.content.decode()
-    assert "quote request" in content and "+40" in content
+    assert "Quote request" in content and "+40" in content
     assert reverse("leads_scoring:edit", args=[quote.pk]) not in content
     assert "Settings › Scoring settings" in content
     assert "/admin/settings/leads/scoringsettings/" not in content
@@ -69,12 +68,61 @@ def test_rule_must_name_something_the_scorer_matches(client):
 
     response = client.post(
         reverse("leads_scoring:add"),
-        {"signal": "cta_kind", "field": "", "value": "quotes", "points": 10, "label": "typo"},
+        {"condition": "cta_kind::quotes", "points": 10, "label": "typo"},
     )
 
     assert response.status_code == 200
-    assert "Write one of the CTA kinds" in response.content.decode()
+    assert "Select a valid choice" in response.content.decode()
     assert not ScoringRule.objects.filter(label="typo").exists()
+
+
+@pytest.mark.django_db
+def test_rule_form_offers_each_answer_as_a_labelled_choice(client):
+    log_in(client, "manager")
+
+    content = client.get(reverse("leads_scoring:add")).content.decode()
+
+    assert '<optgroup label="Budget">' in content
+    assert f'value="{condition_key("answer", "budget", "over-50k")}"' in content
+    assert "Budget: Over $50,000</option>" in content
+    assert '<input type="text" name="value"' not in content
+
+
+@pytest.mark.django_db
+def test_answer_rule_stores_the_code_and_its_label_defaults_to_the_choice(client):
+    log_in(client, "manager")
+    ScoringRule.objects.filter(signal="answer", field="timeline", value="exploring").delete()
+
+    response = client.post(
+        reverse("leads_scoring:add"),
+        {"condition": "answer:timeline:exploring", "points": -5, "label": ""},
+    )
+
+    assert response.status_code == 302
+    rule = ScoringRule.objects.get(signal="answer", field="timeline", value="exploring")
+    assert (rule.points, rule.label) == (-5, "Timeline: Just exploring")
+
+
+@pytest.mark.django_db
+def test_a_second_rule_for_the_same_answer_is_refused(client):
+    log_in(client, "manager")
+
+    response = client.post(
+        reverse("leads_scoring:add"),
+        {"condition": "answer:budget:over-50k", "points": 5, "label": "again"},
+    )
+
+    assert response.status_code == 200
+    assert "There is already a rule for Budget: Over $50,000" in response.content.decode()
+    assert ScoringRule.objects.filter(field="budget", value="over-50k").count() == 1
+
+
+@pytest.mark.django_db
+def test_seeded_rules_read_capitalised():
+    labels = set(ScoringRule.objects.values_list("label", flat=True))
+
+    assert {"Quote request", "Download", "Budget over $50k", "Buying now"} <= labels
+    assert all(label[0].isupper() for label in labels)
 
 
 @pytest.mark.django_db

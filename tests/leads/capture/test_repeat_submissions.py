@@ -73,7 +73,7 @@ def test_four_downloads_in_a_second_score_once_and_alert_no_one(post_lead):
 
     contact = Contact.objects.get()
     assert contact.submissions.count() == 4  # every lead is kept
-    assert explain(contact.score_explanation) == "download +15, business domain +10"
+    assert explain(contact.score_explanation) == "Download +15, Business domain +10"
     assert contact.score == 25
     assert contact.hot_notified_at is None
     assert not Delivery.objects.filter(kind=DeliveryKind.HOT_LEAD).exists()
@@ -128,7 +128,7 @@ def test_same_download_a_day_later_counts_again(post_lead):
     post_lead(cta, name="Ana L.")
 
     explanation = explain(Contact.objects.get().score_explanation)
-    assert explanation.startswith("download \u00d72 +30, business domain +10, repeat engagement +5")
+    assert explanation.startswith("Download \u00d72 +30, Business domain +10, Repeat engagement +5")
 
 
 # Every 429 says when to come back ---------------------------------------------------------

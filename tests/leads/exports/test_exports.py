@@ -486,3 +486,27 @@ def test_a_phone_column_holding_anything_but_a_number_is_still_neutralised(
     _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
     header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
     assert dict(zip(header, row, strict=True))["Phone"].startswith("'")
+
+
+# One vocabulary (issue 17) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_inbox_exports_choice_answers_as_labels_and_consent_as_yes_no(client, sales, export):
+    capture_lead(make_cta("quote"), budget="20k-50k", timeline="now")
+    _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
+    exported = dict(zip(header, row, strict=True))
+    assert exported["Budget"] == "$20,000 to $50,000"
+    assert exported["Timeline"] == "As soon as possible"
+    assert exported["Status"] == "New"
+    assert exported["CTA kind"] == "Quote request"
+    assert next(value for key, value in exported.items() if key.startswith("Consent")) in {
+        "Yes",
+        "No",
+    }
+    assert "20k-50k" not in {str(value) for value in row}
+
+
+def test_a_choice_code_no_longer_offered_is_exported_as_stored():
+    assert ExportView().safe_cell_value("budget", "over-1m", "csv") == "over-1m"

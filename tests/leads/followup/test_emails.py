@@ -228,3 +228,33 @@ def test_cta_saved_with_line_breaks_still_notifies_and_confirms(
     assert "We have your quote request: Get it now today" in subjects
     assert all("\n" not in s and "\r" not in s for s in subjects)
     assert all(message.to != ["everyone@example.com"] for message in mail.outbox)
+
+
+# One vocabulary (issue 17) -----------------------------------------------------------------
+
+
+def test_notification_shows_answers_under_their_labels_not_codes(
+    django_capture_on_commit_callbacks,
+):
+    quote = make_cta("quote", title="Website redesign")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        capture_lead(quote, budget="20k-50k", timeline="now", job_title="CTO")
+
+    (notice,) = [m for m in sent_to(INBOX) if m.subject.startswith("New ")]
+    assert "Budget: $20,000 to $50,000" in notice.body
+    assert "Timeline: As soon as possible" in notice.body
+    assert "Job title: CTO" in notice.body
+    assert "20k-50k" not in notice.body
+    assert "now\n" not in notice.body
+
+
+def test_download_notification_subject_names_the_kind_and_cta_not_the_kind_description(
+    django_capture_on_commit_callbacks,
+):
+    ebook = make_cta("download", title="Pricing playbook")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        capture_lead(ebook)
+
+    assert notifications_to(INBOX) == ["New download: Pricing playbook"]

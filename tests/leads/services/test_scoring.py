@@ -44,7 +44,7 @@ def test_refresh_saves_score_and_explanation():
 
     contact.refresh_from_db()
     assert contact.score == 25
-    assert contact.score_explanation == [["download", 15], ["business domain", 10]]
+    assert contact.score_explanation == [["Download", 15], ["Business domain", 10]]
     assert contact.score_computed_at is not None
     assert contact.hot_notified_at is None
 
@@ -59,7 +59,7 @@ def test_new_submission_is_rescored_by_its_follow_up(post_lead):
     contact = Contact.objects.get()
     assert contact.score == 45
     assert explain(contact.score_explanation) == (
-        "download ×2 +30, business domain +10, repeat engagement +5"
+        "Download ×2 +30, Business domain +10, Repeat engagement +5"
     )
 
 
@@ -79,7 +79,7 @@ def test_hot_lead_alerts_the_sales_inbox_once_without_personal_data(
     for personal in ("Zoë", "Quartermaine", "acme", "Acme", "ana"):
         assert personal not in alert.subject
     assert f"http://testserver/admin/leads/contacts/{contact.pk}/" in alert.body
-    assert "quote request +40" in alert.body
+    assert "Quote request +40" in alert.body
     contact.refresh_from_db()
     assert contact.hot_notified_at is not None
     assert Delivery.objects.get(kind=DeliveryKind.HOT_LEAD).status == "sent"
@@ -186,7 +186,7 @@ def test_score_contacts_command_applies_decay():
     assert out.getvalue() == "Scores recomputed: 1 contact.\n"
     contact = Contact.objects.get()
     assert contact.score == 18  # 15 * 0.5 ** (29 / 30) = 7.67, + 10 for the domain
-    assert contact.score_explanation[-1] == ["decay", -7]
+    assert contact.score_explanation[-1] == ["Decay", -7]
 
 
 @pytest.mark.django_db
