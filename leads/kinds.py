@@ -37,7 +37,9 @@ class Kind:
     label: str  # its choice label, e.g. "Quote request"
     button_label: str  # the button's text when the CTA leaves it blank
     form: str  # dotted path of its form class (a leads.capture.forms.LeadForm)
-    confirmation_subject: str = "Thank you: {}"  # {} is the CTA's headline
+    # The subject of the email to the person (confirmation, or opt-in for a kind that
+    # subscribes) when the CTA leaves its own blank; {} is the CTA's internal name.
+    confirmation_subject: str = "Thank you for your interest in {}"
     # Follow-up: the reader's email is the double opt-in to a subscription (leads/services/
     # subscriptions.py), sent while the subscription is unconfirmed, instead of a confirmation.
     subscribes: bool = False
@@ -68,7 +70,7 @@ KINDS = (
         "Download (gated eBook or whitepaper)",
         button_label="Download Now",
         form="leads.capture.forms.DownloadForm",
-        confirmation_subject="Your download: {}",
+        confirmation_subject="Your copy of {}",
         gated_document=True,
     ),
     Kind(
@@ -76,13 +78,14 @@ KINDS = (
         "Quote request",
         button_label="Get Your Free Quote",
         form="leads.capture.forms.QuoteForm",
-        confirmation_subject="We have your quote request: {}",
+        confirmation_subject="We received your quote request",
     ),
     Kind(
         "newsletter",
         "Newsletter signup",
         button_label="Subscribe",
         form="leads.capture.forms.NewsletterForm",
+        confirmation_subject="Please confirm your subscription to {}",
         subscribes=True,
     ),
     Kind(
@@ -90,7 +93,7 @@ KINDS = (
         "Webinar registration",
         button_label="Reserve my seat",
         form="leads.capture.forms.WebinarForm",
-        confirmation_subject="Your seat is reserved: {}",
+        confirmation_subject="Your seat for {}",
         holds_seats=True,
     ),
 )
@@ -125,3 +128,12 @@ def button_label_help() -> str:
     labels = [f"'{kind.button_label}'" for kind in KINDS]
     listed = ", ".join(labels[:-1]) + f" or {labels[-1]}" if len(labels) > 1 else labels[0]
     return f"Leave blank for the default: {listed}."
+
+
+def email_subject_help() -> str:
+    """The email subject field's help text, naming each kind's default."""
+    defaults = "; ".join(
+        f"{kind.label.split(' (')[0]}: '{kind.confirmation_subject.format('<internal name>')}'"
+        for kind in KINDS
+    )
+    return f"The subject of the email the person receives. Leave blank for the default: {defaults}."

@@ -171,6 +171,7 @@ def cta_admin_form(**fields):
         "button_label": "",
         "consent_text": "",
         "thank_you_message": "Thanks!",
+        "email_subject": "",
         "confirmation_email_text": "",
         "owner": "",
         "document": "",

@@ -152,7 +152,7 @@ def send_confirmation(submission: Submission) -> str:
         extra["download_url"] = download_url(submission)
         extra["document_title"] = cta.document.title
         extra["link_days"] = settings.LEAD_DOWNLOAD_LINK_DAYS
-    subject = kind.confirmation_subject.format(cta.headline if cta else "")
+    subject = cta.person_email_subject if cta else kind.confirmation_subject.format("")
     return send_to_lead(submission, "confirmation", subject, **extra)
 
 
@@ -168,7 +168,7 @@ def send_opt_in(submission: Submission) -> str:
     return send_to_lead(
         submission,
         "opt_in",
-        f"Please confirm your subscription to {settings.WAGTAIL_SITE_NAME}",
+        submission.cta.person_email_subject,
         confirm_url=confirm_url,
     )
 

@@ -92,6 +92,13 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         help_text="The body of the email the reader receives; the greeting, download or "
         "confirmation link and unsubscribe link are added around it.",
     )
+    email_subject = models.CharField(
+        "email subject",
+        max_length=150,
+        blank=True,
+        validators=[validate_one_line],
+        help_text=kinds.email_subject_help(),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -132,7 +139,10 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     objects = CallToActionQuerySet.as_manager()
 
     panels = [
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+        # One per line: side by side, the long kind labels squash the name when the preview
+        # panel is open.
+        FieldPanel("title"),
+        FieldPanel("kind"),
         MultiFieldPanel(
             [
                 FieldPanel("headline"),
@@ -143,7 +153,11 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
             heading="What the reader sees",
         ),
         MultiFieldPanel(
-            [FieldPanel("thank_you_message"), FieldPanel("confirmation_email_text")],
+            [
+                FieldPanel("thank_you_message"),
+                FieldPanel("email_subject"),
+                FieldPanel("confirmation_email_text"),
+            ],
             heading="After the submission",
         ),
         FieldPanel("owner"),
@@ -184,6 +198,17 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         return self.button_label or self.kind_entry.button_label
 
     @property
+    def editor_summary(self) -> str:
+        """How a chosen CTA reads in the page editor: what the reader sees, at a glance."""
+        kind, headline, label = self.get_kind_display(), self.headline, self.label
+        return f"{self.title} ({kind}): \u201c{headline}\u201d, button \u201c{label}\u201d"
+
+    @property
+    def person_email_subject(self) -> str:
+        """The subject of the email to the person: the CTA's own, or its kind's default."""
+        return self.email_subject or self.kind_entry.confirmation_subject.format(self.title)
+
+    @property
     def consent(self) -> str:
         return self.consent_text or DEFAULT_CONSENT_TEXT.format(site=settings.WAGTAIL_SITE_NAME)
 
@@ -218,6 +243,17 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
 
     def get_preview_context(self, request, mode_name):
         return {"cta": self, "page": None}
+
+
+def kind_only_fields() -> dict[str, list[str]]:
+    """The CTA fields that only some kinds use, with those kinds' values: the edit form shows
+    such a field only for them (static/leads/admin/cta_kind.js); the constraints above still
+    require them."""
+    return {
+        "document": [kind.value for kind in kinds.KINDS if kind.gated_document],
+        "event_starts_at": [kind.value for kind in kinds.KINDS if kind.holds_seats],
+        "seat_limit": [kind.value for kind in kinds.KINDS if kind.holds_seats],
+    }
 
 
 def consent_version(text: str) -> str:

@@ -225,7 +225,7 @@ def test_cta_saved_with_line_breaks_still_notifies_and_confirms(
     assert statuses == {"notification": "sent", "confirmation": "sent", "assignment": "sent"}
     subjects = [message.subject for message in mail.outbox]
     assert "New quote request: Playbook Bcc: everyone@example.com" in subjects
-    assert "We have your quote request: Get it now today" in subjects
+    assert "We received your quote request" in subjects
     assert all("\n" not in s and "\r" not in s for s in subjects)
     assert all(message.to != ["everyone@example.com"] for message in mail.outbox)
 
@@ -258,3 +258,34 @@ def test_download_notification_subject_names_the_kind_and_cta_not_the_kind_descr
         capture_lead(ebook)
 
     assert notifications_to(INBOX) == ["New download: Pricing playbook"]
+
+
+# The person's email subject (issue 17) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject"),
+    [
+        ("download", "Your copy of Lead scoring playbook"),
+        ("quote", "We received your quote request"),
+        ("newsletter", "Please confirm your subscription to Lead scoring playbook"),
+        ("webinar", "Your seat for Lead scoring playbook"),
+    ],
+)
+def test_the_persons_email_has_its_kinds_subject_not_the_headline(
+    kind, subject, django_capture_on_commit_callbacks
+):
+    cta = make_cta(kind, title="Lead scoring playbook", headline="Get the 30-page playbook now")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = capture_lead(cta).submission
+    to_person = subjects_to(submission.contact.email)
+    assert to_person == [subject]
+
+
+def test_the_persons_email_has_the_ctas_own_subject_when_it_gives_one(
+    django_capture_on_commit_callbacks,
+):
+    cta = make_cta("webinar", title="Q3 pipeline webinar", email_subject="See you on Thursday")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = capture_lead(cta).submission
+    assert subjects_to(submission.contact.email) == ["See you on Thursday"]
