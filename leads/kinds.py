@@ -35,6 +35,7 @@ class Kind:
 
     value: str  # stored in CallToAction.kind and Submission.cta_kind, e.g. "quote"
     label: str  # its choice label, e.g. "Quote request"
+    short_label: str  # one word where room is short (the inbox's column), e.g. "Quote"
     button_label: str  # the button's text when the CTA leaves it blank
     form: str  # dotted path of its form class (a leads.capture.forms.LeadForm)
     confirmation_subject: str = "Thank you: {}"  # {} is the CTA's headline
@@ -66,6 +67,7 @@ KINDS = (
     Kind(
         "download",
         "Download (gated eBook or whitepaper)",
+        short_label="Download",
         button_label="Download Now",
         form="leads.capture.forms.DownloadForm",
         confirmation_subject="Your download: {}",
@@ -74,6 +76,7 @@ KINDS = (
     Kind(
         "quote",
         "Quote request",
+        short_label="Quote",
         button_label="Get Your Free Quote",
         form="leads.capture.forms.QuoteForm",
         confirmation_subject="We have your quote request: {}",
@@ -81,6 +84,7 @@ KINDS = (
     Kind(
         "newsletter",
         "Newsletter signup",
+        short_label="Newsletter",
         button_label="Subscribe",
         form="leads.capture.forms.NewsletterForm",
         subscribes=True,
@@ -88,6 +92,7 @@ KINDS = (
     Kind(
         "webinar",
         "Webinar registration",
+        short_label="Webinar",
         button_label="Reserve my seat",
         form="leads.capture.forms.WebinarForm",
         confirmation_subject="Your seat is reserved: {}",
@@ -101,6 +106,13 @@ BY_VALUE = {kind.value: kind for kind in KINDS}
 def get(value: str) -> Kind:
     """The entry of a kind by its stored value; KeyError for a kind no longer registered."""
     return BY_VALUE[value]
+
+
+def short_label(value: str) -> str:
+    """A stored kind's one-word label ("Quote"); the stored value for a kind no longer
+    registered."""
+    kind = BY_VALUE.get(value)
+    return kind.short_label if kind else value
 
 
 def fragment(value: str, name: str) -> list[str]:
