@@ -171,6 +171,7 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
             StatusReasonColumn(
                 "status",
                 label="Status",
+                classname="leads-inbox__status",
                 accessor="get_status_display",
                 sort_key="status",
                 primary=lambda submission: submission.status == Status.NEW,
