@@ -35,10 +35,10 @@ class Kind:
 
     value: str  # stored in CallToAction.kind and Submission.cta_kind, e.g. "quote"
     label: str  # its choice label, e.g. "Quote request"
-    short_label: str  # one word where room is short (the inbox's column), e.g. "Quote"
     button_label: str  # the button's text when the CTA leaves it blank
     form: str  # dotted path of its form class (a leads.capture.forms.LeadForm)
     confirmation_subject: str = "Thank you: {}"  # {} is the CTA's headline
+    short_label: str = ""  # one word where room is short (the inbox), e.g. "Quote"; or label
     # Follow-up: the reader's email is the double opt-in to a subscription (leads/services/
     # subscriptions.py), sent while the subscription is unconfirmed, instead of a confirmation.
     subscribes: bool = False
@@ -112,7 +112,7 @@ def short_label(value: str) -> str:
     """A stored kind's one-word label ("Quote"); the stored value for a kind no longer
     registered."""
     kind = BY_VALUE.get(value)
-    return kind.short_label if kind else value
+    return (kind.short_label or kind.label) if kind else value
 
 
 def fragment(value: str, name: str) -> list[str]:
