@@ -40,6 +40,7 @@ class Kind:
     # The subject of the email to the person (confirmation, or opt-in for a kind that
     # subscribes) when the CTA leaves its own blank; {} is the CTA's internal name.
     confirmation_subject: str = "Thank you for your interest in {}"
+    short_label: str = ""  # one word where room is short (the inbox), e.g. "Quote"; or label
     # Follow-up: the reader's email is the double opt-in to a subscription (leads/services/
     # subscriptions.py), sent while the subscription is unconfirmed, instead of a confirmation.
     subscribes: bool = False
@@ -68,6 +69,7 @@ KINDS = (
     Kind(
         "download",
         "Download (gated eBook or whitepaper)",
+        short_label="Download",
         button_label="Download Now",
         form="leads.capture.forms.DownloadForm",
         confirmation_subject="Your copy of {}",
@@ -76,6 +78,7 @@ KINDS = (
     Kind(
         "quote",
         "Quote request",
+        short_label="Quote",
         button_label="Get Your Free Quote",
         form="leads.capture.forms.QuoteForm",
         confirmation_subject="We received your quote request",
@@ -83,6 +86,7 @@ KINDS = (
     Kind(
         "newsletter",
         "Newsletter signup",
+        short_label="Newsletter",
         button_label="Subscribe",
         form="leads.capture.forms.NewsletterForm",
         confirmation_subject="Please confirm your subscription to {}",
@@ -91,6 +95,7 @@ KINDS = (
     Kind(
         "webinar",
         "Webinar registration",
+        short_label="Webinar",
         button_label="Reserve my seat",
         form="leads.capture.forms.WebinarForm",
         confirmation_subject="Your seat for {}",
@@ -104,6 +109,13 @@ BY_VALUE = {kind.value: kind for kind in KINDS}
 def get(value: str) -> Kind:
     """The entry of a kind by its stored value; KeyError for a kind no longer registered."""
     return BY_VALUE[value]
+
+
+def short_label(value: str) -> str:
+    """A stored kind's one-word label ("Quote"); the stored value for a kind no longer
+    registered."""
+    kind = BY_VALUE.get(value)
+    return (kind.short_label or kind.label) if kind else value
 
 
 def fragment(value: str, name: str) -> list[str]:

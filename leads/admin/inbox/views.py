@@ -6,7 +6,10 @@ newest first). Nothing personal reaches a URL or a page title: rows link to the 
 by id.
 """
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -26,12 +29,14 @@ from wagtail.admin.views.generic.models import (
 )
 from wagtail.admin.views.generic.usage import UsageView
 
+from ... import kinds
 from ...exports import SafeSpreadsheetExportMixin
-from ...models import Status, Submission
+from ...identity import ascii_domain
+from ...models import Contact, ScoringSettings, Status, Submission
 from ...permissions import EXPORT_LEADS, may_review_leads
 from ...staff import user_label
 from .bulk import BulkActionForm
-from .filters import QUEUE_STATUSES
+from .filters import MINE, OPEN, QUEUE_STATUSES
 
 # Columns ----------------------------------------------------------------------------------
 
@@ -41,6 +46,25 @@ class SelectColumn(BaseColumn):
 
     header_template_name = "leads/admin/inbox/select_all_cell.html"
     cell_template_name = "leads/admin/inbox/select_cell.html"
+
+
+class ShortTextColumn(Column):
+    """Text cut short with an ellipsis where the column has no room; the whole text stays
+    in the cell's title (its tooltip) and in the DOM for screen readers."""
+
+    cell_template_name = "leads/admin/inbox/short_text_cell.html"
+
+
+class StatusReasonColumn(StatusTagColumn):
+    """The status tag; for a quarantined lead, why it was quarantined, under it (the spam
+    reasons recorded at capture, leads/capture/spam.py)."""
+
+    cell_template_name = "leads/admin/inbox/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["reasons"] = instance.spam_reasons if instance.status == Status.SPAM else []
+        return context
 
 
 def row_title_id(submission: Submission) -> str:
@@ -56,6 +80,17 @@ def owner_cell(owner) -> str | None:
     return user_label(owner) if owner else None
 
 
+def search_terms(query: str) -> list[str]:
+    """The words searched for, and for a unicode domain ("bücher.example", "ana@bücher") also
+    its stored form: addresses are stored with IDNA domains (leads/identity.py)."""
+    terms = [query]
+    local, at, domain = query.rpartition("@")
+    if not domain.isascii():
+        encoded = ".".join(ascii_domain(label) if label else label for label in domain.split("."))
+        terms.append(f"{local}{at}{encoded}")
+    return terms
+
+
 # Views ------------------------------------------------------------------------------------
 
 
@@ -64,6 +99,7 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
     and formula-safe; only with leads.export_submission: see leads/exports/)."""
 
     page_title = "Lead inbox"
+    template_name = "leads/admin/inbox/index.html"
     export_permission = EXPORT_LEADS
     export_audit_label = "Lead inbox export"
     results_template_name = "leads/admin/inbox/index_results.html"
@@ -80,6 +116,21 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
             # stays the review queue rather than falling back to everything, spam included.
             return queryset.filter(status__in=QUEUE_STATUSES)
         return super().filter_queryset(queryset)
+
+    def search_queryset(self, queryset):
+        """Wagtail's search (each field contains the words), written so that it stays fast on
+        a big inbox: the contacts are searched on their own (a small table, indexed on
+        PostgreSQL by trigrams), then their submissions, rather than an OR across a join."""
+        if not self.is_searching:
+            return queryset
+        on_contact, on_submission = Q(), Q()
+        for term in search_terms(self.search_query):
+            for field in ("name", "email", "company"):
+                on_contact |= Q(**{f"{field}__icontains": term})
+            for field in ("email", "answers__name", "answers__company", "answers__message"):
+                on_submission |= Q(**{f"{field}__icontains": term})
+        contacts = Contact.objects.filter(on_contact).values("pk")
+        return queryset.filter(Q(contact_id__in=contacts) | on_submission)
 
     def order_queryset(self, queryset):
         # A tie-breaker, so that equal scores or names never repeat or skip rows across pages.
@@ -98,18 +149,29 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
                 # A newsletter signup gives no name: the link still needs words.
                 accessor=lambda submission: submission.person_name or "(no name given)",
                 label="Name",
+                classname="leads-inbox__name",
                 sort_key="contact__name",
                 get_url=self.get_row_url,
                 get_title_id=row_title_id,
             ),
-            Column("person_email", label="Email"),
-            Column("company", label="Company", sort_key="contact__company"),
-            Column("cta_kind", label="CTA kind", accessor="get_cta_kind_display"),
-            Column("page_title", label="Article"),
+            ShortTextColumn("person_email", label="Email", classname="leads-inbox__email"),
+            ShortTextColumn(
+                "company",
+                label="Company",
+                sort_key="contact__company",
+                classname="leads-inbox__company",
+            ),
+            Column(
+                "cta_kind",
+                label="CTA kind",
+                accessor=lambda submission: kinds.short_label(submission.cta_kind),
+            ),
+            ShortTextColumn("page_title", label="Article", classname="leads-inbox__article"),
             Column("score", label="Score", sort_key="contact__score"),
-            StatusTagColumn(
+            StatusReasonColumn(
                 "status",
                 label="Status",
+                classname="leads-inbox__status",
                 accessor="get_status_display",
                 sort_key="status",
                 primary=lambda submission: submission.status == Status.NEW,
@@ -159,8 +221,36 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
             params.pop(internal, None)
         return f"{self.index_url}?{params.urlencode()}" if params else self.index_url
 
+    @cached_property
+    def queues(self) -> list[dict]:
+        """The queues as chips: each a link to the list narrowed to it (the search kept), the
+        one in force marked current. Other filters show as Wagtail's active-filter pills."""
+        hot = ScoringSettings.load().hot_threshold
+        chips = [
+            ("Review queue", {}),
+            ("New", {"status": Status.NEW.value}),
+            ("In review", {"status": Status.IN_REVIEW.value}),
+            ("Mine", {"status": OPEN, "owner": MINE}),
+            ("Hot", {"status": OPEN, "score_min": str(hot)}),
+            ("Quarantine", {"status": Status.SPAM.value}),
+        ]
+        ignored = {"q", "p", "ordering", "_w_filter_fragment", "export"}
+        current = {k: v for k, v in self.request.GET.items() if v and k not in ignored}
+        search = {"q": self.request.GET["q"]} if self.request.GET.get("q") else {}
+        return [
+            {
+                "label": label,
+                "url": f"{self.index_url}?{urlencode({**params, **search})}"
+                if params or search
+                else self.index_url,
+                "current": current == params,
+            }
+            for label, params in chips
+        ]
+
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
+        context["queues"] = self.queues
         if self.can_review:
             context["bulk_form"] = BulkActionForm(initial={"next": self.listing_url})
             context["bulk_url"] = reverse("leads_inbox:bulk")

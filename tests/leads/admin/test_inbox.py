@@ -96,6 +96,55 @@ def test_a_quarantined_lead_links_to_its_record_and_the_record_opens(client, sal
     assert client.get(inspect_url).status_code == 200
 
 
+def test_cta_kinds_show_their_short_labels_and_long_titles_keep_a_tooltip(
+    client, sales, article_index
+):
+    title = "A very long article title about lead scoring that no column is wide enough for"
+    lead(page=make_article(article_index, title=title))
+    page = client.get(INBOX).content.decode()
+    cells = [" ".join(cell.split()) for cell in page.split("<td")]
+    assert any(cell.startswith("> Quote </td>") for cell in cells)
+    assert "Quote request</td>" not in page
+    assert f'title="{title}"' in page
+
+
+def test_a_quarantined_lead_shows_why_in_its_row(client, sales):
+    lead(spam=True, name="Spammy")
+    lead(name="Ana Lima")
+    page = client.get(INBOX + "?status=spam").content.decode()
+    assert 'class="leads-inbox__reason">Honeypot filled in</span>' in page
+    assert 'class="leads-inbox__reason"' not in client.get(INBOX + "?status=all").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "current"),
+    [
+        ("", "Review queue"),
+        ("?status=new", "New"),
+        ("?status=in_review", "In review"),
+        ("?status=open&owner=mine", "Mine"),
+        ("?status=open&score_min=60", "Hot"),
+        ("?status=spam", "Quarantine"),
+        ("?status=spam&q=ana", "Quarantine"),
+    ],
+)
+def test_the_queue_in_force_is_the_current_chip(client, sales, query, current):
+    response = client.get(INBOX + query)
+    marked = [queue["label"] for queue in response.context["queues"] if queue["current"]]
+    assert marked == [current]
+    assert f'aria-current="page">{current}</a>' in response.content.decode()
+
+
+def test_queue_chips_switch_the_list(client, sales):
+    mine = lead(owner=sales, status=Status.QUALIFIED)
+    hot = lead(score=90)
+    spam = lead(spam=True)
+    chips = {queue["label"]: queue["url"] for queue in client.get(INBOX).context["queues"]}
+    assert listed(client, chips["Mine"].removeprefix(INBOX)) == [mine.pk]
+    assert listed(client, chips["Hot"].removeprefix(INBOX)) == [hot.pk]
+    assert listed(client, chips["Quarantine"].removeprefix(INBOX)) == [spam.pk]
+
+
 def test_page_title_and_links_carry_no_personal_data(client, sales):
     lead(name="Ana Lima", email="ana@acme.example")
     page = client.get(INBOX).content.decode()
@@ -194,6 +243,14 @@ def test_search_finds_a_lead_by_name_email_company_or_message(client, sales, ter
         message="We need an integration with our CRM.",
     )
     lead(name="Bob Stone", email="bob@other.example", company="Other", message="Hello")
+    assert listed(client, f"?q={term}") == [found.pk]
+
+
+@pytest.mark.parametrize("term", ["bücher.example", "ana@BÜCHER.example"])
+def test_search_finds_a_unicode_domain_stored_in_its_ascii_form(client, sales, term):
+    found = lead(name="Ana Lima", email="ana@bücher.example")
+    lead(name="Bob Stone", email="bob@buecher.example")
+    assert found.contact.email == "ana@xn--bcher-kva.example"
     assert listed(client, f"?q={term}") == [found.pk]
 
 
