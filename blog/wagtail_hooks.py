@@ -1,8 +1,13 @@
-"""Wagtail hooks of the blog: internal links in rich text resolved with one query."""
+"""Wagtail hooks of the blog: internal links in rich text resolved with one query, and the
+topic descriptions editors write for the topic archives."""
 
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import TopicDescription
 
 
 class PageLinkHandlerOneQuery(PageLinkHandler):
@@ -28,3 +33,16 @@ class PageLinkHandlerOneQuery(PageLinkHandler):
 @hooks.register("register_rich_text_features", order=100)
 def register_page_link_handler(features):
     features.register_link_type(PageLinkHandlerOneQuery)
+
+
+class TopicDescriptionViewSet(SnippetViewSet):
+    model = TopicDescription
+    icon = "tag"
+    menu_label = "Topic descriptions"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["tag", "description"]
+    search_fields = ["description"]
+
+
+register_snippet(TopicDescriptionViewSet)
