@@ -40,7 +40,7 @@ def tag_index(request):
     return render(
         request,
         "pages/tag_index.html",
-        {"tags": tags_in_use(), "crumbs": TOPICS_CRUMBS},
+        {"tags": tags_in_use().select_related("description"), "crumbs": TOPICS_CRUMBS},
     )
 
 

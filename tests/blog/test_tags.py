@@ -178,3 +178,17 @@ def test_topic_names_show_in_title_case_keeping_acronyms(client, article_index):
     assert "<h1>B2B Lead Generation</h1>" in archive
     assert "<title>Articles on B2B Lead Generation | " in archive
     assert ">B2B Lead Generation</a></li>" in client.get(article.url).content.decode()
+
+
+def test_topic_index_shows_each_topics_description(client, article_index):
+    from taggit.models import Tag
+
+    from blog.models import TopicDescription
+
+    make_article(article_index, "On topic", tags=["lead generation", "sales"])
+    TopicDescription.objects.create(
+        tag=Tag.objects.get(name="lead generation"), description="Readers into leads."
+    )
+    html = client.get("/tags/").content.decode()
+    assert '<p class="topic-list__description">Readers into leads.</p>' in html
+    assert html.count("topic-list__description") == 1
