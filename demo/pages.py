@@ -58,6 +58,12 @@ TOPIC_DESCRIPTIONS = {
     "forms and the follow-up.",
     "content marketing": "Articles, guides and gated content that earn attention and an email "
     "address, without tricks.",
+    "conversion optimization": "Forms, offers and pages that more of the right readers "
+    "complete, measured honestly.",
+    "marketing automation": "Scoring, nurturing and follow-up emails that run by themselves "
+    "and stay on the right side of consent.",
+    "sales enablement": "What sales needs from marketing to call a lead back the same day, "
+    "and how to agree on it.",
 }
 
 
