@@ -19,7 +19,7 @@ class BlogConfig(AppConfig):
         from leadsite import page_cache
 
         from . import purge
-        from .models import ArticlePage
+        from .models import ArticlePage, TopicDescription
 
         page_published.connect(reindex_after_publish, sender=ArticlePage)
 
@@ -36,6 +36,13 @@ class BlogConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"purge-{model.__name__}-{signal is post_save}",
                 )
+        # A topic's description shows on its archive as soon as it is written.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                page_cache.purge_after_placement,
+                sender=TopicDescription,
+                dispatch_uid=f"purge-TopicDescription-{signal is post_save}",
+            )
 
 
 def reindex_after_publish(sender, instance, **kwargs):

@@ -190,3 +190,20 @@ class ArticleBodyBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {"footnotes": {"max_num": 1}}
+
+
+class ContentBodyBlock(blocks.StreamBlock):
+    """The body of a plain content page (About, privacy policy): the article blocks that suit
+    a page with no offer on it, so no CTA and no code."""
+
+    section = blocks.RichTextBlock(
+        features=SECTION_FEATURES,
+        icon="doc-full",
+        label="Text section",
+        help_text="Paragraphs, headings, lists and links.",
+        template="components/blocks/section.html",
+    )
+    image = FigureBlock()
+    quote = QuoteBlock()
+    callout = CalloutBlock()
+    table = TableBlock()

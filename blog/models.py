@@ -21,7 +21,7 @@ from wagtail.search import index
 from leadsite import page_cache
 
 from .base_page import BasePage
-from .blocks import ArticleBodyBlock
+from .blocks import ArticleBodyBlock, ContentBodyBlock
 from .text import anchor_headings, reading_minutes
 
 ARTICLES_PER_PAGE = 12
@@ -75,7 +75,7 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["blog.ArticleIndexPage"]
+    subpage_types = ["blog.ArticleIndexPage", "blog.ContentPage"]
     max_count = 1
     template = "pages/home_page.html"
 
@@ -325,6 +325,76 @@ class ArticlePage(BasePage):
     def get_next_article(self):
         """The next newer article."""
         return self._neighbours(newer=True)
+
+
+class ContentPage(BasePage):
+    """A plain page under home, such as About or the privacy policy: no date, topics or CTA."""
+
+    intro = models.TextField(
+        "introduction",
+        blank=True,
+        max_length=400,
+        help_text="One or two sentences under the title, e.g. 'Who we are and why we write.'",
+    )
+    body = StreamField(ContentBodyBlock(), verbose_name="body", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["blog.HomePage"]
+    subpage_types = []
+    template = "pages/content_page.html"
+
+    class Meta:
+        verbose_name = "content page"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    @cached_property
+    def _body(self):
+        html, headings = anchor_headings(self.body.render_as_block(context={"page": self}))
+        return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
+
+    @property
+    def body_html(self):
+        return self._body[0]
+
+
+class TopicDescription(models.Model):
+    """What a topic archive (/tags/<slug>/) says about its topic, above the articles."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        related_name="description",
+        verbose_name="topic",
+        help_text="The topic this text introduces, e.g. 'lead generation'.",
+    )
+    description = models.TextField(
+        "description",
+        max_length=400,
+        help_text="One or two sentences under the topic's heading and in search results, e.g. "
+        "'How B2B sites turn readers into leads sales can call.'",
+    )
+
+    panels = [FieldPanel("tag"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = "topic description"
+        verbose_name_plural = "topic descriptions"
+        ordering = ["tag__name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(description=""), name="topic_description_not_empty")
+        ]
+
+    def __str__(self):
+        return f"Description of topic {self.tag}"
 
 
 def tags_in_use():

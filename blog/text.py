@@ -82,3 +82,53 @@ def number_footnotes(markup: str) -> str:
 def reading_minutes(markup: str) -> int:
     words = len(plain_text(markup).split())
     return max(1, round(words / WORDS_PER_MINUTE))
+
+
+# Words a topic name keeps in capitals however it was typed (topics are often typed lower-case).
+ACRONYMS = {"b2b", "b2c", "crm", "utm", "seo", "roi", "api", "pdf", "saas", "kpi", "cta", "gdpr"}
+# Short words that stay lower-case inside a title ("Lead Scoring for Sales").
+MINOR_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "vs"}
+_TOPIC_WORD = re.compile(r"[^\s\-/]+|[\s\-/]+")
+
+
+def topic_title(name: str) -> str:
+    """A topic's display name in title case: 'lead generation' -> 'Lead Generation'.
+
+    Known acronyms become capitals ('b2b sales' -> 'B2B Sales'); a word the editor already
+    wrote with a capital after its first letter ('HubSpot', 'eBook') is left as typed.
+    """
+    parts = _TOPIC_WORD.findall(name.strip())
+    words = [i for i, part in enumerate(parts) if not part.isspace() and part not in "-/"]
+    result = []
+    for i, part in enumerate(parts):
+        lower = part.lower()
+        if i not in words:
+            result.append(part)
+        elif lower in ACRONYMS:
+            result.append(part.upper())
+        elif any(char.isupper() for char in part[1:]):
+            result.append(part)
+        elif lower in MINOR_WORDS and i not in (words[0], words[-1]):
+            result.append(lower)
+        else:
+            result.append(part[:1].upper() + part[1:])
+    return "".join(result)
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """`text`, HTML-escaped, with each occurrence of a search term wrapped in <mark>.
+
+    Escaping first and matching on the escaped text would let a term such as 'amp' mark the
+    inside of an entity; so the text is split on the matches, and each piece escaped.
+    """
+    terms = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not terms:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)

@@ -6,7 +6,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .models import ArticlePage, paginate, tags_in_use
+from leads.models import CallToAction
+
+from .models import ArticlePage, TopicDescription, paginate, tags_in_use
+from .text import topic_title
 from .urls import tag_url
 
 MAX_QUERY_LENGTH = 200
@@ -37,7 +40,7 @@ def tag_index(request):
     return render(
         request,
         "pages/tag_index.html",
-        {"tags": tags_in_use(), "crumbs": TOPICS_CRUMBS},
+        {"tags": tags_in_use().select_related("description"), "crumbs": TOPICS_CRUMBS},
     )
 
 
@@ -52,13 +55,17 @@ def get_tag_or_404(slug):
 def tag_archive(request, slug):
     tag = get_tag_or_404(slug)
     articles = paginate(ArticlePage.objects.listed(tag), request)
+    name = topic_title(tag.name)
     return render(
         request,
         "pages/tag_archive.html",
         {
             "tag": tag,
+            "topic_name": name,
+            "description": TopicDescription.objects.filter(tag=tag).first(),
+            "cta": CallToAction.objects.with_document().filter(topics__tag=tag).first(),
             "articles": articles,
-            "crumbs": [*TOPICS_CRUMBS, (tag.name, tag_url(tag.slug))],
+            "crumbs": [*TOPICS_CRUMBS, (name, tag_url(tag.slug))],
         },
     )
 
@@ -69,7 +76,13 @@ def search(request):
     results = None
     if terms := search_terms(query):
         results = paginate(ArticlePage.objects.listed().search(terms), request)
-    return render(request, "pages/search.html", {"query": query, "results": results})
+    # With no query or no results, the topics are the way on.
+    topics = tags_in_use()[:12] if not results else []
+    return render(
+        request,
+        "pages/search.html",
+        {"query": query, "terms": terms, "results": results, "topics": topics},
+    )
 
 
 @require_safe

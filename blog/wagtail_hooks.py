@@ -1,6 +1,7 @@
 """Wagtail hooks of the blog: internal links in rich text resolved with one query, and the
 admin for editors (the Pages menu opening at Home, the team's recent edits on the dashboard,
-the editor guide only for people who edit pages)."""
+the editor guide only for people who edit pages), and the topic descriptions editors write for
+the topic archives."""
 
 from django.urls import reverse
 from wagtail import hooks
@@ -11,6 +12,10 @@ from wagtail.admin.wagtail_hooks import ExplorerMenuItem
 from wagtail.models import Page, PageLogEntry, Site
 from wagtail.permissions import policy_registry
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import TopicDescription
 
 
 class PageLinkHandlerOneQuery(PageLinkHandler):
@@ -140,3 +145,16 @@ class TeamEditsPanel(Component):
 def add_team_edits_panel(request, panels):
     if user_has_any_page_permission(request.user):
         panels.append(TeamEditsPanel(request))
+
+
+class TopicDescriptionViewSet(SnippetViewSet):
+    model = TopicDescription
+    icon = "tag"
+    menu_label = "Topic descriptions"
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["tag", "description"]
+    search_fields = ["description"]
+
+
+register_snippet(TopicDescriptionViewSet)

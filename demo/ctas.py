@@ -71,6 +71,24 @@ def playbook_document() -> Document:
     return document
 
 
+PRIVACY_URL = "/privacy/"
+# One pattern for every demo form: what is stored and why, the way out, the privacy policy.
+# Downloads and the newsletter ask with a tick box (the sentence is its label); quotes and
+# webinars show it as a notice above the button (leads/kinds.py decides which).
+CONSENT_ASKED = (
+    "I agree that LeadSite may store my name and email to {purpose}. I can unsubscribe at any "
+    "time. Read our [privacy policy]({privacy})."
+)
+CONSENT_NOTICE = (
+    "By sending this form I agree that LeadSite may store my details to {purpose}. I can ask "
+    "for them to be erased at any time. Read our [privacy policy]({privacy})."
+)
+
+
+def consent_wording(pattern: str, purpose: str) -> str:
+    return pattern.format(purpose=purpose, privacy=PRIVACY_URL)
+
+
 def demo_ctas() -> dict[str, CallToAction]:
     next_month = timezone.now().replace(hour=15, minute=0, second=0, microsecond=0)
     specs = {
@@ -83,6 +101,9 @@ def demo_ctas() -> dict[str, CallToAction]:
             "confirmation_email_text": "Here is the playbook you asked for. Reply to this "
             "email if you would like us to look at your own scoring model.",
             "document": playbook_document(),
+            "consent_text": consent_wording(
+                CONSENT_ASKED, "send me the playbook and occasional related guides"
+            ),
         },
         CTAKind.QUOTE: {
             "title": "Free quote: lead capture setup",
@@ -92,6 +113,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "thank_you_message": "Thank you! We will send your quote within two working days.",
             "confirmation_email_text": "We have your request and a consultant is reading it. "
             "Expect your quote within two working days.",
+            "consent_text": consent_wording(CONSENT_NOTICE, "prepare and send my quote"),
         },
         CTAKind.NEWSLETTER: {
             "title": "Newsletter: The Qualified Lead",
@@ -99,6 +121,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "text": "One practical idea on turning readers into pipeline. No tracking pixels, "
             "unsubscribe in one click.",
             "thank_you_message": "Almost there: please confirm your email address.",
+            "consent_text": consent_wording(CONSENT_ASKED, "send me the newsletter"),
         },
         CTAKind.WEBINAR: {
             "title": "Webinar: handoff that sales trusts",
@@ -109,6 +132,9 @@ def demo_ctas() -> dict[str, CallToAction]:
             "before the session.",
             "event_starts_at": next_month + datetime.timedelta(days=30),
             "seat_limit": 100,
+            "consent_text": consent_wording(
+                CONSENT_NOTICE, "reserve my seat and send me the joining link"
+            ),
         },
     }
     ctas = {}
@@ -118,6 +144,11 @@ def demo_ctas() -> dict[str, CallToAction]:
             cta = CallToAction(kind=kind, **fields)
             cta.full_clean()
             cta.save()
+            services.consent_text_record(cta)
+        elif cta.consent_text != fields["consent_text"]:
+            # A demo from before the privacy page: the wording that links to it.
+            cta.consent_text = fields["consent_text"]
+            cta.save(update_fields=["consent_text", "updated_at"])
             services.consent_text_record(cta)
         ctas[kind] = cta
     return ctas

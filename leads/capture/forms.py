@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 
 from .. import answers, kinds
 from ..cleaning import BIDI_CONTROL, CONTROL, clip_url, is_one_line
+from ..consent import consent_html
 from ..identity import tidy_email
 from .tokens import form_token
 
@@ -116,7 +117,7 @@ class LeadForm(forms.Form):
             )
         if self.asks_consent:
             self.fields["consent"] = forms.BooleanField(
-                label=cta.consent,
+                label=consent_html(cta.consent),
                 error_messages={"required": "Tick the box to agree, so that we may reply."},
             )
 

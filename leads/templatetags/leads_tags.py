@@ -4,7 +4,7 @@ pick a kind's wording fragment (`kind_fragment`, templates/leads/kinds/)."""
 from django import template
 from django.template.loader import render_to_string
 
-from leads import kinds
+from leads import consent, kinds
 from leads.capture.forms import form_for
 
 register = template.Library()
@@ -36,3 +36,9 @@ def kind_fragment(kind: str, name: str) -> list[str]:
     """`{% include cta.kind|kind_fragment:"detail.html" %}`: the kind's own fragment, else the
     default (leads/kinds.py, FRAGMENTS)."""
     return kinds.fragment(kind, name)
+
+
+@register.filter
+def consent_html(text: str):
+    """Consent wording with its links (leads/consent.py)."""
+    return consent.consent_html(text)

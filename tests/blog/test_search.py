@@ -25,7 +25,7 @@ def articles(article_index):
 
 def titles(response):
     assert response.status_code == 200
-    html = response.content.decode()
+    html = response.content.decode().replace("<mark>", "").replace("</mark>", "")
     return {a for a in ("Quote forms", "Newsletter", "Scoring leads", "Webinars") if a in html}
 
 
@@ -115,3 +115,39 @@ def test_imported_articles_are_searchable_by_body_and_topic(client, site_tree, t
     assert report.created == ["lead-magnets"]
     assert "Lead magnets" in client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "Lead magnets" in client.get("/search/", {"q": "funnels"}).content.decode()
+
+
+def test_search_highlights_the_words_found_in_titles_and_summaries(client, articles):
+    html = client.get("/search/", {"q": "quote"}).content.decode()
+    assert "<mark>Quote</mark> forms sales love" in html
+
+
+def test_search_highlight_escapes_html_in_titles_and_summaries(client, article_index):
+    make_article(article_index, "<script>x</script> funnel tips", summary="A <b>funnel</b> & more")
+    html = client.get("/search/", {"q": "funnel"}).content.decode()
+    assert "&lt;script&gt;x&lt;/script&gt; <mark>funnel</mark> tips" in html
+    assert "A &lt;b&gt;<mark>funnel</mark>&lt;/b&gt; &amp; more" in html
+    assert "<script>x</script>" not in html
+
+
+def test_search_page_has_one_search_box(client, articles):
+    for params in ({}, {"q": "quote"}):
+        html = client.get("/search/", params).content.decode()
+        assert html.count('type="search"') == 1
+        assert html.count('role="search"') == 1
+
+
+def test_other_pages_keep_the_header_search_box(client, articles):
+    assert client.get("/tags/").content.decode().count('type="search"') == 1
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "zebra"}], ids=["no query", "no results"])
+def test_search_empty_state_links_to_the_topics(client, articles, params):
+    html = client.get("/search/", params).content.decode()
+    assert 'href="/tags/"' in html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert 'href="/tags/funnels/">Funnels</a>' in html
+
+
+def test_search_without_results_says_so(client, articles):
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert "No results for &ldquo;zebra&rdquo;" in html

@@ -15,10 +15,10 @@ def test_tag_index_lists_topics_with_article_counts(client, article_index):
     make_article(article_index, "Two", tags=["lead generation"])
     html = client.get("/tags/").content.decode()
     assert (
-        'href="/tags/lead-generation/">lead generation</a> <span class="count">2 articles' in html
+        'href="/tags/lead-generation/">Lead Generation</a> <span class="count">2 articles' in html
     )
     assert (
-        'href="/tags/content-marketing/">content marketing</a> <span class="count">1 article<'
+        'href="/tags/content-marketing/">Content Marketing</a> <span class="count">1 article<'
         in html
     )
 
@@ -36,7 +36,7 @@ def test_tag_archive_lists_only_that_topics_articles_newest_first(client, articl
     response = client.get("/tags/sales/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Articles on sales</h1>" in html
+    assert "<h1>Sales</h1>" in html
     assert html.index("New on topic") < html.index("Old on topic")
     assert "Off topic" not in html
 
@@ -130,3 +130,65 @@ def test_topic_without_letters_does_not_break_the_article_that_shows_it(client, 
     article = make_article(article_index, "Shouting", tags=["!!!", "🚀"])  # empty slugs
     assert client.get(article.url).status_code == 200
     assert client.get("/tags/").status_code == 200
+
+
+def test_topic_archive_shows_its_description(client, article_index):
+    from taggit.models import Tag
+
+    from blog.models import TopicDescription
+
+    make_article(article_index, "On topic", tags=["lead generation"])
+    TopicDescription.objects.create(
+        tag=Tag.objects.get(name="lead generation"),
+        description="How B2B sites turn readers into leads.",
+    )
+    html = client.get("/tags/lead-generation/").content.decode()
+    assert '<p class="lede topic-intro">How B2B sites turn readers into leads.</p>' in html
+    assert '<meta name="description" content="How B2B sites turn readers into leads.">' in html
+
+
+def test_topic_archive_shows_the_topics_cta(client, article_index):
+    from taggit.models import Tag
+
+    from leads.models import TopicCTA
+    from tests.factories import make_cta
+
+    make_article(article_index, "On topic", tags=["lead generation"])
+    cta = make_cta("newsletter", headline="The Qualified Lead, every other Tuesday")
+    TopicCTA.objects.create(tag=Tag.objects.get(name="lead generation"), cta=cta)
+    html = client.get("/tags/lead-generation/").content.decode()
+    assert "The Qualified Lead, every other Tuesday" in html
+    assert f'action="/leads/cta/{cta.pk}/submit/"' in html
+
+
+def test_topic_archive_without_description_or_cta_shows_the_articles(client, article_index):
+    make_article(article_index, "On topic", tags=["sales"])
+    html = client.get("/tags/sales/").content.decode()
+    assert "topic-intro" not in html
+    assert "data-lead-form" not in html
+    assert "On topic" in html
+
+
+def test_topic_names_show_in_title_case_keeping_acronyms(client, article_index):
+    article = make_article(article_index, "Tagged", tags=["b2b lead generation", "crm"])
+    index = client.get("/tags/").content.decode()
+    assert ">B2B Lead Generation</a>" in index
+    assert ">CRM</a>" in index
+    archive = client.get("/tags/b2b-lead-generation/").content.decode()
+    assert "<h1>B2B Lead Generation</h1>" in archive
+    assert "<title>Articles on B2B Lead Generation | " in archive
+    assert ">B2B Lead Generation</a></li>" in client.get(article.url).content.decode()
+
+
+def test_topic_index_shows_each_topics_description(client, article_index):
+    from taggit.models import Tag
+
+    from blog.models import TopicDescription
+
+    make_article(article_index, "On topic", tags=["lead generation", "sales"])
+    TopicDescription.objects.create(
+        tag=Tag.objects.get(name="lead generation"), description="Readers into leads."
+    )
+    html = client.get("/tags/").content.decode()
+    assert '<p class="topic-list__description">Readers into leads.</p>' in html
+    assert html.count("topic-list__description") == 1

@@ -14,6 +14,7 @@ from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
 from demo.ctas import ensure_demo_ctas
 from demo.leads import ensure_demo_leads
+from demo.pages import ensure_demo_pages
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             f"Demo articles: {len(report.created)} created, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged."
         )
+        pages = ensure_demo_pages()
+        self.stdout.write(f"Demo pages: {', '.join(page.title for page in pages)}.")
         ctas = ensure_demo_ctas()
         self.stdout.write(f"Demo calls to action: {', '.join(cta.title for cta in ctas.values())}.")
         self.create_users()

@@ -355,6 +355,19 @@ def test_renaming_a_tag_refreshes_the_pages_showing_it(article, commits):
     assert "Demand generation" in get(article.url).content.decode()
 
 
+def test_describing_a_topic_refreshes_its_archive_and_the_topics(article, commits):
+    from blog.models import TopicDescription
+
+    get("/tags/lead-generation/")
+    get("/tags/")
+    with commits():
+        TopicDescription.objects.create(
+            tag=Tag.objects.get(name="lead generation"), description="Readers into leads."
+        )
+    assert "Readers into leads." in get("/tags/lead-generation/").content.decode()
+    assert "Readers into leads." in get("/tags/").content.decode()
+
+
 def test_cache_outage_serves_the_page_rendered_afresh(article):
     with override_settings(CACHES=UNREACHABLE_REDIS):
         response = get(article.url)
