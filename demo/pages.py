@@ -70,7 +70,8 @@ TOPIC_DESCRIPTIONS = {
 def ensure_content_page(home: HomePage, fields: dict) -> ContentPage:
     page = ContentPage.objects.child_of(home).filter(slug=fields["slug"]).first()
     if page is None:
-        page = home.add_child(instance=ContentPage(**fields))
+        # Shown in menus: the footer links every such page (blog/templatetags/navigation.py).
+        page = home.add_child(instance=ContentPage(show_in_menus=True, **fields))
         page.save_revision(log_action=True).publish()
     return page
 

@@ -68,3 +68,11 @@ class TestContentPageRules(WagtailPageTestCase):
         home, _ = ensure_site_tree()
         self.assertCanCreateAt(type(home), ContentPage)
         self.assertCanNotCreateAt(ContentPage, ContentPage)
+
+
+def test_footer_links_the_content_pages_shown_in_menus(client, home):
+    make_content_page(home, title="Privacy policy", slug="privacy", show_in_menus=True)
+    make_content_page(home, title="Imprint", slug="imprint", show_in_menus=False)
+    footer = client.get("/").content.decode().split('class="site-footer"')[1]
+    assert '<a href="/privacy/">Privacy policy</a>' in footer
+    assert "Imprint" not in footer
