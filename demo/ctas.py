@@ -230,7 +230,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "headline": "Get the Lead Scoring Playbook",
             "text": "Eight pages you can hand to sales on Monday: what to score, how much, "
             "and when a lead is ready for a call, with a worksheet for your first model.",
-            "thank_you_message": "Thank you! Your playbook is ready.",
+            "thank_you_message": "Your playbook is ready.",
             "confirmation_email_text": "Here is the playbook you asked for. Reply to this "
             "email if you would like us to look at your own scoring model.",
             "document": playbook_document(),
@@ -240,7 +240,8 @@ def demo_ctas() -> dict[str, CallToAction]:
             "headline": "Want this running on your site?",
             "text": "Tell us about your funnel and we will send a fixed-price quote within two "
             "working days.",
-            "thank_you_message": "Thank you! We will send your quote within two working days.",
+            "thank_you_message": "A consultant will send your fixed-price quote within two "
+            "working days.",
             "confirmation_email_text": "We have your request and a consultant is reading it. "
             "Expect your quote within two working days.",
         },
@@ -294,7 +295,8 @@ def set_field(page, name: str, cta: CallToAction) -> None:
 
 @transaction.atomic
 def ensure_demo_ctas() -> dict[str, CallToAction]:
-    """The four demo CTAs, placed: in an article body, after articles, by topic, on the home."""
+    """The four demo CTAs, placed: in an article body, after articles, by topic; the eBook is
+    the home page's featured offer."""
     ctas = demo_ctas()
     articles = {page.slug: page for page in ArticlePage.objects.all()}
     if "gated-content-worth-an-email" in articles:
@@ -314,5 +316,5 @@ def ensure_demo_ctas() -> dict[str, CallToAction]:
             TopicCTA.objects.get_or_create(tag=tag, defaults={"cta": ctas[CTAKind.NEWSLETTER]})
     home = HomePage.objects.first()
     if home is not None:
-        set_field(home, "featured_cta", ctas[CTAKind.NEWSLETTER])
+        set_field(home, "featured_cta", ctas[CTAKind.DOWNLOAD])
     return ctas
