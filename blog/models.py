@@ -294,8 +294,10 @@ class ArticlePage(BasePage):
     def offer_cta(self):
         """The end CTA when it is a gated offer (a download): shown early, after the
         introduction, where readers still decide whether to read on."""
+        from leads import kinds
+
         cta = self.end_cta
-        return cta if cta is not None and cta.kind == "download" else None
+        return cta if cta is not None and kinds.get(cta.kind).gated_document else None
 
     @cached_property
     def closing_cta(self):

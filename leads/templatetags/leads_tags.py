@@ -64,7 +64,7 @@ def _pdf_pages(name: str, size: int | None) -> int | None:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) or None
 
 
-THANKS = re.compile(r"^\s*(thank you|thanks)( so much| very much)?\s*[!.,:]*\s*", re.IGNORECASE)
+THANKS = re.compile(r"^\s*(thank you|thanks)( so much| very much)?\s*[!.]+\s*", re.IGNORECASE)
 
 
 @register.filter
