@@ -1,126 +1,103 @@
-"""Generated hero images: the article title on the LeadSite brand background, as a social card.
+"""Generated hero images: an abstract, on-brand composition for each article, never its title.
 
-Used by the Markdown importer when an article brings no image of its own. The output depends
-only on the title and the site name (and the Pillow version), so re-importing an article finds
-the image it generated last time instead of making a copy.
-
-Call render_hero() from one thread at a time: the cached Pillow fonts are not thread-safe (the
-importer renders on one worker thread, ahead of the articles it writes).
+Used by the Markdown importer when an article brings no image of its own. The picture is
+decorative (the page shows it with alt=""), so it carries no text: the title is in the <h1>
+right above it. The output depends only on the title (and the Pillow version): the title seeds
+the choice of palette, layout and shapes, so every article looks different, and re-importing
+an article finds the image it generated last time instead of making a copy.
 """
 
+import hashlib
 import io
-from functools import lru_cache
+import random
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 WIDTH, HEIGHT = 1200, 630
-MARGIN = 80
 BACKGROUND = "#0f3d3e"  # --brand in static/css/site.css
-SHAPE = "#14494a"  # a shade lighter than the background: visible, not loud
-ACCENT = "#fdba74"  # --focus-on-dark: the one warm touch
-TEXT = "#ffffff"
-MUTED = "#cfe3e1"  # --on-dark-muted
+PALETTE_COLOURS = 32
 
-TITLE_SIZES = (76, 68, 60, 52, 46, 40)  # the first that fits in MAX_LINES wins
-MAX_LINES = 4
-LINE_SPACING = 1.18
-SITE_NAME_SIZE = 30
-PALETTE_COLOURS = 16
+# Brand-related palettes: (background, three shape colours, one warm accent).
+PALETTES = (
+    ("#0f3d3e", ("#14494a", "#1d5e5e", "#2a7a74"), "#fdba74"),
+    ("#0f3d3e", ("#173f52", "#1f5a6b", "#3b7d86"), "#f59e6b"),
+    ("#0f3d3e", ("#124340", "#22604f", "#5a9a7e"), "#fcd34d"),
+    ("#0f3d3e", ("#163a4a", "#245468", "#6aa3a8"), "#fb923c"),
+)
 
 # Bump when the design changes, so that new imports generate (and name) new images.
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
 
 
-@lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    # Pillow's bundled font works on a server with no system fonts. The basic layout engine
-    # keeps the output identical whether or not libraqm is installed.
-    font = ImageFont.load_default(size=size)
-    return font.font_variant(layout_engine=ImageFont.Layout.BASIC)
+def _rng(title: str) -> random.Random:
+    seed = hashlib.sha256(" ".join(title.split()).lower().encode()).digest()
+    return random.Random(int.from_bytes(seed[:8], "big"))  # noqa: S311 - not for security
 
 
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Greedy word wrap; a word too long for a line on its own is broken between letters."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if font.getlength(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        while font.getlength(word) > width:
-            cut = _longest_prefix(word, font, width)
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    return lines
+def _circles(draw, rng, shapes, accent):
+    for _ in range(rng.randint(3, 5)):
+        radius = rng.randint(120, 380)
+        x, y = rng.randint(200, WIDTH + 100), rng.randint(-150, HEIGHT + 150)
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=rng.choice(shapes))
+    radius = rng.randint(28, 60)
+    x, y = rng.randint(120, WIDTH - 120), rng.randint(100, HEIGHT - 100)
+    draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=accent)
 
 
-def _longest_prefix(word: str, font: ImageFont.FreeTypeFont, width: int) -> int:
-    """How many letters of `word` fit in `width` (at least one), by bisection."""
-    low, high = 1, len(word)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if font.getlength(word[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+def _bands(draw, rng, shapes, accent):
+    slope = rng.randint(-260, 260)
+    x = rng.randint(-200, 200)
+    for colour in shapes:
+        width = rng.randint(140, 300)
+        draw.polygon(
+            [(x, HEIGHT), (x + width, HEIGHT), (x + width + slope, 0), (x + slope, 0)],
+            fill=colour,
+        )
+        x += width + rng.randint(60, 220)
+    draw.rectangle((80, HEIGHT - 96, 80 + rng.randint(90, 220), HEIGHT - 84), fill=accent)
 
 
-def _layout(title: str) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    width = WIDTH - 2 * MARGIN
-    for size in TITLE_SIZES:
-        font = _font(size)
-        lines = _wrap(title, font, width)
-        if len(lines) <= MAX_LINES:
-            return font, lines
-    # Very long titles: the smallest size, cut after the last line that fits.
-    lines = lines[:MAX_LINES]
-    last = lines[-1]
-    while last and font.getlength(f"{last}…") > width:
-        last = last[:-1].rstrip()
-    lines[-1] = f"{last}…"
-    return font, lines
+def _grid(draw, rng, shapes, accent):
+    step = rng.choice((60, 70, 84))
+    lit = {(rng.randrange(WIDTH // step), rng.randrange(HEIGHT // step)) for _ in range(6)}
+    for column in range(WIDTH // step + 1):
+        for row in range(HEIGHT // step + 1):
+            x, y = column * step + step // 2, row * step + step // 2
+            if (column, row) in lit:
+                size = step // 3
+                draw.rounded_rectangle((x - size, y - size, x + size, y + size), 6, fill=accent)
+            elif rng.random() < 0.55:
+                size = rng.choice((4, 6, 9, 14))
+                draw.ellipse((x - size, y - size, x + size, y + size), fill=rng.choice(shapes))
+
+
+def _arcs(draw, rng, shapes, accent):
+    x, y = rng.choice(((0, HEIGHT), (WIDTH, HEIGHT), (WIDTH, 0), (0, 0)))
+    radius = rng.randint(140, 220)
+    for n in range(rng.randint(5, 8)):
+        colour = accent if n == 2 else shapes[n % len(shapes)]
+        width = 10 if n == 2 else rng.randint(24, 60)
+        box = (x - radius, y - radius, x + radius, y + radius)
+        draw.ellipse(box, outline=colour, width=width)
+        radius += rng.randint(70, 120)
+
+
+COMPOSITIONS = (_circles, _bands, _grid, _arcs)
 
 
 def render_hero(title: str, *, site_name: str = "LeadSite") -> bytes:
-    """A 1200x630 PNG: the title in large white type on dark teal, the site name small.
+    """A 1200x630 PNG: flat brand shapes on dark teal, chosen by the title; no text.
 
-    Deterministic: the same title gives the same bytes (for a given Pillow version)."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    Deterministic: the same title gives the same bytes (for a given Pillow version).
+    `site_name` is accepted for the importer's call and seeds nothing."""
+    rng = _rng(title)
+    background, shapes, accent = rng.choice(PALETTES)
+    image = Image.new("RGB", (WIDTH, HEIGHT), background)
     draw = ImageDraw.Draw(image)
+    rng.choice(COMPOSITIONS)(draw, rng, shapes, accent)
 
-    # The accent shape: a large circle bleeding off the top right corner.
-    draw.ellipse((WIDTH - 420, -300, WIDTH + 300, 420), fill=SHAPE)
-    draw.rectangle((MARGIN, MARGIN, MARGIN + 96, MARGIN + 8), fill=ACCENT)
-
-    font, lines = _layout(" ".join(title.split()) or site_name)
-    ascent, descent = font.getmetrics()
-    line_height = round((ascent + descent) * LINE_SPACING)
-    footer_top = HEIGHT - MARGIN - SITE_NAME_SIZE
-    # Centre the block of lines between the accent bar and the site name.
-    top = MARGIN + 8 + (footer_top - MARGIN - 8 - line_height * len(lines)) // 2
-    for n, line in enumerate(lines):
-        # A one-pixel stroke in the text colour gives the regular face the weight of a title.
-        draw.text(
-            (MARGIN, top + n * line_height),
-            line,
-            font=font,
-            fill=TEXT,
-            stroke_width=1,
-            stroke_fill=TEXT,
-        )
-
-    draw.text((MARGIN, footer_top), site_name, font=_font(SITE_NAME_SIZE), fill=MUTED)
-
-    # A handful of flat colours and their anti-aliased edges: a 16-colour palette looks the
-    # same as RGB, and makes a smaller file that encodes faster with fast compression.
+    # Flat colours and their edges: a small palette looks the same as RGB, and makes a smaller
+    # file that encodes faster with fast compression.
     palette = image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
     buffer = io.BytesIO()
     palette.save(buffer, "PNG", compress_level=1)

@@ -2,6 +2,7 @@
 (base_page.py), and the named queries that list articles and topics."""
 
 from functools import cached_property
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -243,7 +244,12 @@ class ArticlePage(BasePage):
 
     @property
     def hero_alt(self) -> str:
-        return (self.hero_image and self.hero_image.description) or self.title
+        """The hero's alt text; "" for a generated hero (abstract shapes, blog/heroes.py),
+        which is decorative: the title is in the <h1> above it."""
+        image = self.hero_image
+        if image is None or PurePosixPath(image.file.name).name.startswith("hero-"):
+            return ""
+        return image.description or self.title
 
     @cached_property
     def _body(self):
@@ -283,6 +289,27 @@ class ArticlePage(BasePage):
             block.value.pk for block in self.body if block.block_type == "cta" and block.value
         }
         return None if cta is None or cta.pk in in_body else cta
+
+    @cached_property
+    def offer_cta(self):
+        """The end CTA when it is a gated offer (a download): shown early, after the
+        introduction, where readers still decide whether to read on."""
+        from leads import kinds
+
+        cta = self.end_cta
+        return cta if cta is not None and kinds.get(cta.kind).gated_document else None
+
+    @cached_property
+    def closing_cta(self):
+        """The end CTA when it is not shown early: after the article and its navigation, so
+        that it never sits right under a form; none if the body already ends with a CTA
+        (two forms back to back ask twice for the same email)."""
+        if self.offer_cta is not None:
+            return None
+        blocks = list(self.body)
+        if blocks and blocks[-1].block_type == "cta":
+            return None
+        return self.end_cta
 
     @cached_property
     def tag_list(self):

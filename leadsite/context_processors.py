@@ -7,4 +7,5 @@ def site_meta(request):
     """Site-wide values every public template needs (name, canonical origin)."""
     return {
         "SITE_NAME": settings.WAGTAIL_SITE_NAME,
+        "LEAD_BOOKING_URL": settings.LEAD_BOOKING_URL,
     }

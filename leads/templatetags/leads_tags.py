@@ -1,6 +1,9 @@
 """Template tags for visitors' pages: render a call to action with its form (`{% cta %}`) and
 pick a kind's wording fragment (`kind_fragment`, templates/leads/kinds/)."""
 
+import re
+from functools import lru_cache
+
 from django import template
 from django.template.loader import render_to_string
 
@@ -42,3 +45,37 @@ def kind_fragment(kind: str, name: str) -> list[str]:
 def consent_html(text: str):
     """Consent wording with its links (leads/consent.py)."""
     return consent.consent_html(text)
+
+
+@register.filter
+def page_count(document) -> int | None:
+    """The number of pages of a PDF document (`{{ cta.document|page_count }}`), for the offer's
+    facts; None for other files or an unreadable one. Read once per file name and process."""
+    if document is None or document.file_extension.lower() != "pdf":
+        return None
+    return _pdf_pages(document.file.name, document.file_size)
+
+
+@lru_cache(maxsize=64)
+def _pdf_pages(name: str, size: int | None) -> int | None:
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.filter(file=name).first()
+    try:
+        with document.file.open("rb") as file:
+            data = file.read(20_000_000)
+    except (AttributeError, OSError):
+        return None
+    # Page objects are "/Type /Page" followed by anything but "s" ("/Pages" is the tree).
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) or None
+
+
+THANKS = re.compile(r"^\s*(thank you|thanks)( so much| very much)?\s*[!.]+\s*", re.IGNORECASE)
+
+
+@register.filter
+def without_thanks(message: str) -> str:
+    """A thank-you message without its opening "Thank you!" (`{{ message|without_thanks }}`):
+    the heading above it says thank you, and a page says it once."""
+    rest = THANKS.sub("", message or "", count=1)
+    return rest[:1].upper() + rest[1:]

@@ -18,6 +18,9 @@ LEAD_FORM_MIN_SECONDS = float(env("LEAD_FORM_MIN_SECONDS", "3"))
 LEAD_FORM_MAX_AGE_HOURS = int(env("LEAD_FORM_MAX_AGE_HOURS", "72"))
 # How long the signed download and thank-you links work.
 LEAD_DOWNLOAD_LINK_DAYS = int(env("LEAD_DOWNLOAD_LINK_DAYS", "7"))
+# Where a quote's thank-you offers to book a call (a scheduling page, e.g. Cal.com or Calendly).
+# Empty: no booking link. docs/leads.md, "Thank-you pages".
+LEAD_BOOKING_URL = env("LEAD_BOOKING_URL", "")
 # Confirmation emails per address and hour; more are skipped (and shown as skipped).
 LEAD_CONFIRMATIONS_PER_HOUR = int(env("LEAD_CONFIRMATIONS_PER_HOUR", "3"))
 # Attempts before a failed delivery (email, webhook) is given up; backoff doubles each time.

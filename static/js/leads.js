@@ -59,6 +59,7 @@
     if (button) button.setAttribute("aria-disabled", "true");
     box.setAttribute("aria-busy", "true");
     fillFirstTouch(form);
+    var email = form.elements.email ? form.elements.email.value.trim() : "";
     window
       .fetch(form.action, {
         method: "POST",
@@ -74,6 +75,8 @@
           box.innerHTML = html;
           box.removeAttribute("aria-busy");
           focusResult(box);
+          var thanks = box.querySelector("[data-lead-thanks]");
+          if (thanks) converted(thanks, email);
         });
       })
       .catch(function () {
@@ -84,7 +87,80 @@
       });
   }
 
+  // A conversion: the thank-you is on screen. Analytics and ad tools count it from one
+  // documented event (docs/leads.md, "Counting conversions"): `leadsite:conversion` on document
+  // with {cta, kind}, and the same in window.dataLayer when a tag manager has set one up. The
+  // no-JS thank-you page (its own URL, /leads/thanks/...) sends the same event on load.
+  function announce(thanks) {
+    if (thanks.dataset.announced) return;
+    thanks.dataset.announced = "1";
+    var detail = { cta: thanks.dataset.cta, kind: thanks.dataset.kind };
+    document.dispatchEvent(new CustomEvent("leadsite:conversion", { detail: detail }));
+    if (Array.isArray(window.dataLayer)) {
+      window.dataLayer.push({ event: "leadsite_conversion", cta: detail.cta, kind: detail.kind });
+    }
+  }
+
+  // Someone who just gave their email is not asked for it again on this page, nor on the next
+  // pages of this visit: the address is kept in sessionStorage (this tab only) and the other
+  // forms' email fields are filled in and folded away behind "as you@example.com (change)".
+  // Pages come from a shared cache, so this happens here, never in the HTML; without JS
+  // every form simply asks.
+  var EMAIL_KEY = "leadsite.email";
+
+  function knownEmail() {
+    try {
+      return window.sessionStorage.getItem(EMAIL_KEY) || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function foldEmail(form, email) {
+    var input = form.elements.email;
+    if (!input || !email || form.querySelector(".lead-form__as")) return;
+    var field = input.closest(".field");
+    if (!field || field.classList.contains("field--error")) return;
+    input.value = email;
+    field.hidden = true;
+    var note = document.createElement("p");
+    note.className = "lead-form__as";
+    note.textContent = "As " + email + " ";
+    var change = document.createElement("button");
+    change.type = "button";
+    change.className = "lead-form__change";
+    change.textContent = "Change";
+    change.setAttribute("aria-label", "Change email address " + email);
+    change.addEventListener("click", function () {
+      field.hidden = false;
+      note.remove();
+      input.focus();
+    });
+    note.appendChild(change);
+    field.parentNode.insertBefore(note, field);
+  }
+
+  function foldAll(email) {
+    if (!email) return;
+    document.querySelectorAll("[data-lead-form]").forEach(function (form) {
+      foldEmail(form, email);
+    });
+  }
+
+  function converted(thanks, email) {
+    announce(thanks);
+    if (!email) return;
+    try {
+      window.sessionStorage.setItem(EMAIL_KEY, email);
+    } catch (error) {
+      // storage disabled: this page still folds its other forms
+    }
+    foldAll(email);
+  }
+
   document.addEventListener("submit", submitInPlace);
+  foldAll(knownEmail());
+  document.querySelectorAll("[data-lead-thanks]").forEach(announce);
   document.querySelectorAll("[data-lead-form]").forEach(fillFirstTouch);
 
   // The time trap counts from this page view: the page may come from a cache (the app's or

@@ -51,3 +51,14 @@ def test_load_demo_twice_creates_nothing_new(demo):
     before = counts()
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == before
+
+
+def test_playbook_pdf_is_a_real_ebook_of_several_pages():
+    from demo.ctas import PLAYBOOK_PAGES, playbook_pdf
+
+    data = playbook_pdf()
+    assert data.startswith(b"%PDF-")
+    # Each page object is "/Type /Page" followed by a line end; "/Type /Pages" is the tree.
+    assert data.count(b"/Type /Page\n") >= 6
+    written = " ".join(" ".join(paragraphs) for _, paragraphs in PLAYBOOK_PAGES)
+    assert len(written.split()) > 400
