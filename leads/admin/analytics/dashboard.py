@@ -9,11 +9,9 @@ Superusers see both. Each panel runs a fixed number of queries, whatever the num
 leads.
 """
 
-import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -105,10 +103,6 @@ class LeadsPanel(Component):
         }
 
 
-def month_start(today: datetime.date) -> datetime.date:
-    return today.replace(day=1)
-
-
 class CTAsThisMonthPanel(Component):
     """Each CTA's impressions and leads since the first of the month, and its conversion rate:
     counts only, for editors deciding which CTA to place where. Three queries: the CTAs, the
@@ -119,8 +113,7 @@ class CTAsThisMonthPanel(Component):
     order = 60
 
     def get_context_data(self, parent_context):
-        today = timezone.localdate()
-        period = analytics.Period(days=(today - month_start(today)).days + 1, today=today)
+        period = analytics.preset_period("this-month")
         impressions = dict(
             period.impressions()
             .values_list("cta_id")
