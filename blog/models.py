@@ -301,13 +301,14 @@ class ArticlePage(BasePage):
 
     @cached_property
     def closing_cta(self):
-        """The end CTA when it is not shown early: after the article and its navigation, so
-        that it never sits right under a form; none if the body already ends with a CTA
-        (two forms back to back ask twice for the same email)."""
+        """The end CTA when it is not shown early: after the article and its navigation to the
+        previous and next articles, so that it never sits right under a form. When the body
+        ends with a CTA and there is no such navigation between them, none: two forms back to
+        back would ask twice for the same email."""
         if self.offer_cta is not None:
             return None
         blocks = list(self.body)
-        if blocks and blocks[-1].block_type == "cta":
+        if blocks and blocks[-1].block_type == "cta" and not any(self.neighbours):
             return None
         return self.end_cta
 
@@ -345,13 +346,18 @@ class ArticlePage(BasePage):
         pages = self._other_articles.only("title", "url_path")
         return pages.filter(condition).order_by(*order).first()
 
+    @cached_property
+    def neighbours(self):
+        """(the next older article, the next newer article), either may be None."""
+        return self._neighbours(newer=False), self._neighbours(newer=True)
+
     def get_previous_article(self):
         """The next older article."""
-        return self._neighbours(newer=False)
+        return self.neighbours[0]
 
     def get_next_article(self):
         """The next newer article."""
-        return self._neighbours(newer=True)
+        return self.neighbours[1]
 
 
 class ContentPage(BasePage):

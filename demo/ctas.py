@@ -273,6 +273,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "text": "One practical idea on turning readers into pipeline. No tracking pixels, "
             "unsubscribe in one click.",
             "thank_you_message": "Almost there: please confirm your email address.",
+            "email_subject": "Please confirm your subscription to The Qualified Lead",
             "consent_text": consent_wording(CONSENT_ASKED, "send me the newsletter"),
         },
         CTAKind.WEBINAR: {
@@ -280,6 +281,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "headline": "Live: a marketing-to-sales handoff that sales trusts",
             "text": "45 minutes, one worked example, your questions answered live.",
             "thank_you_message": "Your seat is reserved. We will email you the joining link.",
+            "email_subject": "Your seat at the live session: a handoff that sales trusts",
             "confirmation_email_text": "Your seat is reserved. The joining link follows a day "
             "before the session.",
             "event_starts_at": next_month + datetime.timedelta(days=30),

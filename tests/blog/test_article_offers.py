@@ -1,6 +1,7 @@
 """Where an article shows its offers: a gated download early, after the introduction; the CTA
 after the article never right under a form at the end of the body."""
 
+import datetime
 import itertools
 import re
 
@@ -55,6 +56,20 @@ def test_no_closing_form_right_under_an_offer_that_ends_the_body(client, article
     boxes, _ = forms_in_order(html)
     assert len(boxes) == 1
     assert f'action="/leads/cta/{newsletter.pk}/submit/"' not in html
+
+
+def test_closing_form_after_an_offer_that_ends_the_body_comes_after_the_navigation(
+    client, article_index
+):
+    download = make_cta("download", document=make_document())
+    newsletter = make_cta("newsletter")
+    make_article(article_index, "An older article", date=datetime.date(2020, 1, 1))
+    body = [("section", INTRO), ("cta", download)]
+    html = html_of(client, make_article(article_index, body=body, cta=newsletter))
+    boxes, gaps = forms_in_order(html)
+    assert len(boxes) == 2
+    assert all(gaps)  # the previous-article link sits between them
+    assert html.index('rel="prev"') < html.index(f'action="/leads/cta/{newsletter.pk}/submit/"')
 
 
 def test_no_two_forms_are_adjacent_with_an_offer_in_the_body(client, article_index):

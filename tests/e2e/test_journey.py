@@ -33,7 +33,7 @@ def test_reader_goes_from_home_to_article_to_topic_to_search(content, tab):
 
     page.locator(".article__header").get_by_role("link", name="Content marketing").click()
     expect(page).to_have_url(re.compile(r"/tags/content-marketing/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Articles on Content marketing")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Content Marketing")
     expect(page.get_by_role("heading", level=3)).to_have_text(
         ["Newsletters sales actually reads", "Gated content that converts"]
     )

@@ -273,6 +273,11 @@ URLS = {
     # Analytics and campaigns (leads/admin/analytics/)
     "analytics": get("leads_analytics"),
     "analytics_90_days": get("leads_analytics", query="?days=90"),
+    "analytics_csv": Url(
+        lambda data, role: reverse("leads_analytics_csv", args=["sources"]),
+        route="leads_analytics_csv",
+        writes=True,  # a download is recorded in the audit log, like every export
+    ),
     "campaigns": get("leads_campaigns:index"),
     "campaigns_results": get("leads_campaigns:index_results"),
     "campaign_inspect": get("leads_campaigns:inspect", "campaign"),
@@ -399,6 +404,7 @@ ALLOWED = {  # url name -> roles that may open it; everyone else is refused
     "delivery_retry_other_contact": LEADS,
     "analytics": LEADS,
     "analytics_90_days": LEADS,
+    "analytics_csv": LEADS,
     "campaigns": LEADS,
     "campaigns_results": LEADS,
     "campaign_inspect": LEADS,
@@ -597,7 +603,8 @@ def test_editors_and_moderators_see_no_leads_menu_or_panel(client, data, role):
     sign_in(client, role, data)
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
 
-    assert "Leads" not in dashboard  # neither the menu item nor the panel
+    # No Leads menu item and no sales panel; the CTA panel's "Leads" column counts only.
+    assert '"Leads"' not in dashboard and 'id="leads-dashboard-section"' not in dashboard
     assert "/admin/leads/" not in dashboard
     assert "awaiting review" not in dashboard
     assert not any(personal in dashboard for personal in PERSONAL_DATA)
@@ -608,7 +615,7 @@ def test_sales_see_the_leads_menu_and_panel(client, data):
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
 
     assert '"Leads"' in dashboard  # the menu item, in the sidebar's JSON
-    assert "Leads awaiting review" in dashboard
+    assert 'id="leads-dashboard-section"' in dashboard  # the sales panel: queues and their counts
     assert reverse("leads_inbox:index") in dashboard
 
 

@@ -54,7 +54,8 @@ def test_signup_sends_an_opt_in_email_and_no_other_email_to_the_lead(submit, new
 
     assert set(Delivery.objects.values_list("kind", flat=True)) == {"notification", "opt_in"}
     (opt_in,) = emails_to_lead()
-    assert opt_in.subject == "Please confirm your subscription to LeadSite"
+    # The kind's default subject names the newsletter by the CTA's name (leads/kinds.py).
+    assert opt_in.subject == f"Please confirm your subscription to {newsletter.title}"
     assert CONFIRM_LINK.search(opt_in.body)
     ((html, _),) = opt_in.alternatives
     assert CONFIRM_LINK.search(html)
