@@ -9,7 +9,6 @@ Superusers see both. Each panel runs a fixed number of queries, whatever the num
 leads.
 """
 
-
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
