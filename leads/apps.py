@@ -19,6 +19,7 @@ class LeadsConfig(AppConfig):
         check_settings()
         connect_outbox()
         connect_signals()
+        connect_search_index(self)
 
 
 def check_settings():
@@ -41,6 +42,20 @@ def connect_outbox():
     from .tasks import deliver, deliver_follow_up
 
     outbox.connect(follow_up=deliver_follow_up, retry=deliver, senders=SENDERS)
+
+
+def connect_search_index(app_config):
+    """After `migrate`, the SQLite search indexes get back the triggers a rebuilt table lost
+    (leads/search.py)."""
+    from django.db import connections
+    from django.db.models.signals import post_migrate
+
+    from .search import ensure_sqlite_indexes
+
+    def repair(sender, using, **kwargs):
+        ensure_sqlite_indexes(connections[using])
+
+    post_migrate.connect(repair, sender=app_config, dispatch_uid="leads-search-index", weak=False)
 
 
 def connect_signals():

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry
 
-from .. import audit, privacy
+from .. import audit, privacy, search
 from ..models import (
     Contact,
     Delivery,
@@ -142,6 +142,7 @@ def erasing():
         cursor.execute("PRAGMA secure_delete = 1")
     try:
         yield
+        search.forget_erased(connection)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA secure_delete = {int(previous)}")

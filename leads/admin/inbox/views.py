@@ -9,7 +9,6 @@ by id.
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
@@ -29,10 +28,9 @@ from wagtail.admin.views.generic.models import (
 )
 from wagtail.admin.views.generic.usage import UsageView
 
-from ... import kinds
+from ... import kinds, search
 from ...exports import SafeSpreadsheetExportMixin
-from ...identity import ascii_domain
-from ...models import Contact, ScoringSettings, Status, Submission
+from ...models import ScoringSettings, Status, Submission
 from ...permissions import EXPORT_LEADS, may_review_leads
 from ...staff import user_label
 from .bulk import BulkActionForm
@@ -80,17 +78,6 @@ def owner_cell(owner) -> str | None:
     return user_label(owner) if owner else None
 
 
-def search_terms(query: str) -> list[str]:
-    """The words searched for, and for a unicode domain ("bücher.example", "ana@bücher") also
-    its stored form: addresses are stored with IDNA domains (leads/identity.py)."""
-    terms = [query]
-    local, at, domain = query.rpartition("@")
-    if not domain.isascii():
-        encoded = ".".join(ascii_domain(label) if label else label for label in domain.split("."))
-        terms.append(f"{local}{at}{encoded}")
-    return terms
-
-
 # Views ------------------------------------------------------------------------------------
 
 
@@ -118,19 +105,10 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
         return super().filter_queryset(queryset)
 
     def search_queryset(self, queryset):
-        """Wagtail's search (each field contains the words), written so that it stays fast on
-        a big inbox: the contacts are searched on their own (a small table, indexed on
-        PostgreSQL by trigrams), then their submissions, rather than an OR across a join."""
+        """Wagtail's search (each field contains the words), from indexes: leads/search.py."""
         if not self.is_searching:
             return queryset
-        on_contact, on_submission = Q(), Q()
-        for term in search_terms(self.search_query):
-            for field in ("name", "email", "company"):
-                on_contact |= Q(**{f"{field}__icontains": term})
-            for field in ("email", "answers__name", "answers__company", "answers__message"):
-                on_submission |= Q(**{f"{field}__icontains": term})
-        contacts = Contact.objects.filter(on_contact).values("pk")
-        return queryset.filter(Q(contact_id__in=contacts) | on_submission)
+        return search.matching(queryset, self.search_query)
 
     def order_queryset(self, queryset):
         # A tie-breaker, so that equal scores or names never repeat or skip rows across pages.

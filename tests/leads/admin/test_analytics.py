@@ -207,7 +207,10 @@ def test_previous_period_has_the_same_length_and_ends_the_day_before():
     )
 
 
-@pytest.mark.parametrize("time_zone", ["Europe/Berlin", "America/New_York"])
+# Kolkata (+5:30) and Kathmandu (+5:45): a local midnight that is not on the hour in UTC.
+@pytest.mark.parametrize(
+    "time_zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu"]
+)
 def test_range_is_exact_at_midnight_in_the_sites_time_zone(settings, time_zone):
     settings.TIME_ZONE = time_zone
     timezone.deactivate()
