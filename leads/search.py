@@ -19,8 +19,10 @@ company only, reading the contacts table (see `matching`).
 docs/performance.md, "Sales inbox", has the figures.
 """
 
+import sqlite3
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import F, Lookup, Q
 from django.db.models.expressions import RawSQL
@@ -47,7 +49,10 @@ def terms(query: str) -> list[str]:
 
 def matching(submissions, query: str):
     """The submissions of `submissions` whose person or answers contain `query` (any case)."""
-    words = terms(query)
+    # Control characters match nothing stored, and PostgreSQL refuses a NUL in a query.
+    words = terms("".join(char for char in query if char.isprintable()).strip())
+    if not words[0]:
+        return submissions.none()
     if min(len(word) for word in words) < TRIGRAM:
         # Reading every answer of a big inbox for two letters would take seconds.
         return submissions.filter(contact_id__in=contacts_containing(submissions.db, words))
@@ -198,6 +203,11 @@ def ensure_sqlite_indexes(connection, *, create: bool = False) -> list[str]:
     """
     if connection.vendor != "sqlite":
         return []
+    if create and sqlite3.sqlite_version_info < (3, 34):
+        raise ImproperlyConfigured(
+            "The inbox's search needs SQLite 3.34 or newer (FTS5's trigram tokenizer); this "
+            f"Python uses SQLite {sqlite3.sqlite_version}. Use PostgreSQL or a newer SQLite."
+        )
     repaired = []
     with connection.cursor() as cursor:
         for index in SQLITE_INDEXES:

@@ -108,7 +108,7 @@ class Submission(models.Model):
         editable=False,
         help_text="Same form render, same answers: the same submission (double clicks, replays).",
     )
-    received_at = models.DateTimeField("received", default=timezone.now)  # submission_analytics
+    received_at = models.DateTimeField("received", default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField("status changed", null=True, blank=True)
     status_reason = models.CharField(
         "reason",

@@ -42,6 +42,12 @@ def test_search_syntax_is_taken_as_plain_letters(query):
     assert found(query) == set()
 
 
+@pytest.mark.parametrize("query", ["\x00", "ana\x00lima", "\x1b[31m", "\ud800"])
+def test_control_characters_find_nothing_and_break_nothing(query):
+    make_lead(name="Ana Lima")
+    assert found(query) == set()
+
+
 def test_a_two_letter_word_finds_contacts_by_name():
     wanted = make_lead(name="Bo Li", email="bo@li.example")
     make_lead(name="Ana Lima", message="Ask Bo about it")  # "bo" only in the answers: unread

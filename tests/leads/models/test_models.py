@@ -22,6 +22,12 @@ def indexes(model):
     }
 
 
+# Narrow indexes kept beside a wider one on purpose: the inbox lists submissions newest first by
+# walking received_at's own index; given only the six-column analytics index, SQLite's planner
+# sorts the whole review queue instead (the inbox's first page went from 52 to 423 ms at 300k).
+KEPT_NARROW = {Submission: {("received_at",)}}
+
+
 @pytest.mark.parametrize("model", LEAD_TABLES, ids=lambda model: model.__name__)
 def test_every_lead_writes_no_index_that_another_makes_redundant(model):
     """No single-column index on the first column of a wider one, and no two on the same
@@ -39,7 +45,7 @@ def test_every_lead_writes_no_index_that_another_makes_redundant(model):
         assert columns not in seen, f"{name} and {seen.get(columns)} index the same {columns}"
         seen[columns] = name
     for name, (columns, unique) in by_name.items():
-        if len(columns) == 1 and not unique:
+        if len(columns) == 1 and not unique and columns not in KEPT_NARROW.get(model, ()):
             wider = [other for other, (cols, _) in by_name.items() if cols[:1] == columns != cols]
             assert not wider, f"{name} ({columns[0]}) is the first column of {wider}"
 
