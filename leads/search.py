@@ -92,7 +92,7 @@ def contacts_containing(using: str, words: list[str]):
     for word in words:
         for field in CONTACT_FIELDS:
             on_contact |= Q(**{f"{field}__icontains": word})
-    return Contact.objects.using(using).filter(on_contact).values("pk")
+    return Contact.objects.using(using).filter(on_contact).order_by().values("pk")
 
 
 def fts_query(words: list[str]) -> str:
