@@ -108,7 +108,10 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
         """Wagtail's search (each field contains the words), from indexes: leads/search.py."""
         if not self.is_searching:
             return queryset
-        return search.matching(queryset, self.search_query)
+        # The page's contacts and owners in two small queries: joined, the database would
+        # join every match (thousands for a common word) before keeping the newest 20.
+        found = search.matching(queryset, self.search_query)
+        return found.select_related(None).prefetch_related("contact", "owner")
 
     def order_queryset(self, queryset):
         # A tie-breaker, so that equal scores or names never repeat or skip rows across pages.

@@ -468,6 +468,16 @@ def test_sales_export_the_filtered_list_as_csv(client, sales):
     assert "Bob Stone" not in body
 
 
+def test_sales_export_a_search_with_each_person_and_owner(client, sales):
+    lead(name="Ana Lima", company="Acme", owner=sales, score=42)
+    lead(name="Bob Stone", company="Other")
+    response = client.get(INBOX + "?q=acme&status=all&export=csv")
+    body = b"".join(response.streaming_content).decode()
+    _header, *rows = body.lstrip("\ufeff").strip().splitlines()
+    assert len(rows) == 1
+    assert all(value in rows[0] for value in ("Ana Lima", "Acme", "42", "Sam Seller"))
+
+
 def test_sales_export_xlsx(client, sales):
     lead(name="Ana Lima")
     response = client.get(INBOX + "?export=xlsx")
