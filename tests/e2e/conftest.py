@@ -282,11 +282,25 @@ def sticking_out(tab, container: str = "main form") -> list[str]:
     )
 
 
+def cut_off_on_the_left(tab) -> list[str]:
+    """The visible elements of the admin's main area that start left of the screen."""
+    return tab.page.evaluate(
+        """() => [...document.querySelectorAll("main *")]
+            .filter((el) => el.checkVisibility({visibilityProperty: true})
+                && el.getBoundingClientRect().width > 0
+                && el.getBoundingClientRect().left < -0.5)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.classList}: `
+                + `${Math.round(el.getBoundingClientRect().left)}`)"""
+    )
+
+
 def assert_fits_a_phone(tab, where: str):
-    """No sideways scroll on a 390 px screen, and nothing sticking out of the form."""
+    """No sideways scroll on a 390 px screen, nothing sticking out of the form, and nothing
+    cut off by the screen's left edge."""
     width = tab.page.evaluate("document.documentElement.scrollWidth")
     assert width <= MOBILE["width"], f"{where} scrolls sideways on a phone: {width} px"
     assert sticking_out(tab) == [], f"{where}: wider than the form on a phone"
+    assert cut_off_on_the_left(tab) == [], f"{where}: cut off on the left on a phone"
 
 
 PASSWORD = "a-good-password"

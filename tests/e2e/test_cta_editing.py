@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import format_violations, log_in_as
-from tests.factories import make_article, make_cta
+from leads.kinds import KINDS
+from tests.e2e.conftest import MOBILE, Tab, assert_fits_a_phone, format_violations, log_in_as
+from tests.factories import make_article, make_cta, make_document
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +85,28 @@ def test_a_download_without_a_document_is_still_refused(site, tab):
     tab.page.get_by_role("button", name="Save").click()
     tab.page.get_by_text("A download needs a gated document.").first.wait_for()
     assert_axe_clean(tab, "CTA form with errors")
+
+
+def test_cta_screens_fit_a_phone_for_every_kind(site, browser):
+    download = make_cta(
+        "download",
+        title="Lead scoring playbook for B2B marketing teams (PDF)",
+        document=make_document("The lead scoring playbook for B2B marketing teams"),
+    )
+    webinar = make_cta("webinar", title="Webinar: the handoff that sales teams trust")
+    context = browser.new_context(viewport=MOBILE, base_url=site["url"])
+    tab = Tab(context.new_page(), site["url"])
+    log_in_as(tab, "Editors", "eve")
+
+    tab.goto(ADD_CTA)
+    for kind in KINDS:
+        field(tab, "kind").select_option(kind.value)
+        assert_fits_a_phone(tab, f"new CTA, {kind.value}")
+    for cta in (download, webinar):
+        tab.goto(f"/admin/snippets/leads/calltoaction/edit/{cta.pk}/")
+        assert_fits_a_phone(tab, f"editing a {cta.kind} CTA")
+    assert tab.console_errors == []
+    context.close()
 
 
 def test_chooser_shows_kind_headline_and_usage(site, tab):
