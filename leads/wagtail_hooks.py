@@ -31,6 +31,7 @@ from .admin import (  # noqa: F401 - each registers its own views and items of t
     privacy,  # find, export and erase a person's data
     scoring,  # scoring rules
 )
+from .blocks import cta_preview
 from .models import BlockedEmailDomain, CallToAction, Submission, TopicCTA
 from .models.cta import kind_only_fields
 
@@ -91,8 +92,17 @@ class CTAChooseResultsView(CTAChooseViewMixin, ChooseResultsView):
 
 
 class CTAChosenView(SnippetChosenView):
+    """The chooser's answer carries what the chosen block's miniature shows (leads/blocks.py),
+    so the block shows the new choice without asking the server again."""
+
+    def get_object(self, pk):
+        return CallToAction.objects.with_document().get(pk=pk)
+
     def get_display_title(self, instance):
-        return instance.editor_summary
+        return instance.title
+
+    def get_chosen_response_data(self, item):
+        return super().get_chosen_response_data(item) | {"preview": cta_preview(item)}
 
 
 class CTAChooserViewSet(SnippetChooserViewSet):

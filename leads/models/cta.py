@@ -198,12 +198,6 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         return self.button_label or self.kind_entry.button_label
 
     @property
-    def editor_summary(self) -> str:
-        """How a chosen CTA reads in the page editor: what the reader sees, at a glance."""
-        kind, headline, label = self.get_kind_display(), self.headline, self.label
-        return f"{self.title} ({kind}): \u201c{headline}\u201d, button \u201c{label}\u201d"
-
-    @property
     def person_email_subject(self) -> str:
         """The subject of the email to the person: the CTA's own, or its kind's default."""
         return self.email_subject or self.kind_entry.confirmation_subject.format(self.title)

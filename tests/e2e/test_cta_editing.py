@@ -1,9 +1,11 @@
-"""Editing calls to action in real Chromium: the form shows only the chosen kind's fields, the
-chooser says what each CTA is and where it is used, and an empty CTA block is refused."""
+"""Editing calls to action in real Chromium: the form shows only the chosen kind's fields and
+fits a phone, the chooser says what each CTA is and where it is used, a chosen CTA shows a
+miniature of its box, and an empty CTA block is refused."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from leads.kinds import KINDS
 from tests.e2e.conftest import MOBILE, Tab, assert_fits_a_phone, format_violations, log_in_as
@@ -126,8 +128,41 @@ def test_chooser_shows_kind_headline_and_usage(site, tab):
     assert "1 page: Onboarding in a week" in row.inner_text()
     assert_axe_clean_within(tab, CHOOSER_RESULTS, "CTA chooser")
     row.get_by_role("link", name="Onboarding quote").click()
-    tab.page.get_by_text("Onboarding quote (Quote request)").wait_for()
+    tab.page.get_by_text("Onboarding quote").wait_for()
     assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA")
+
+
+def miniature(tab):
+    return tab.page.locator(".ls-cta-chooser [data-cta-preview]")
+
+
+def test_a_chosen_cta_shows_a_miniature_that_follows_a_new_choice(site, tab):
+    quote = make_cta("quote", title="Onboarding quote", headline="Price your onboarding")
+    playbook = make_document("The lead scoring playbook")
+    make_cta("download", title="Playbook (PDF)", headline="Get the playbook", document=playbook)
+    article = make_article(site["index"], "Onboarding in a week", body=[("cta", quote)])
+    log_in_as(tab, "Editors", "eve")
+    tab.goto(f"/admin/pages/{article.pk}/edit/")
+
+    card = miniature(tab)
+    expect(card.locator("[data-cta-preview-kind]")).to_have_text("Quote")
+    expect(card.locator("[data-cta-preview-headline]")).to_have_text("Price your onboarding")
+    expect(card.locator("[data-cta-preview-button]")).to_have_text("Get Your Free Quote")
+    expect(card.locator("[data-cta-preview-document]")).to_be_hidden()
+    assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA's miniature")
+
+    block = tab.page.locator(".ls-cta-chooser")
+    block.get_by_role("button", name="Actions").click()
+    block.get_by_role("button", name="Choose another call to action").click()
+    tab.page.locator(".modal-content").get_by_role("link", name="Playbook (PDF)").click()
+    expect(card.locator("[data-cta-preview-kind]")).to_have_text("Download")
+    expect(card.locator("[data-cta-preview-headline]")).to_have_text("Get the playbook")
+    expect(card.locator("[data-cta-preview-document]")).to_have_text("The lead scoring playbook")
+    expect(card.locator("[data-cta-preview-document]")).to_be_visible()
+    expect(card.locator("[data-cta-preview-button]")).to_have_text("Download Now")
+    expect(block.locator("[data-chooser-title]")).to_have_text("Playbook (PDF)")
+    assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a new choice's miniature")
+    assert tab.console_errors == []
 
 
 def test_an_empty_cta_block_is_refused_on_saving_a_draft(site, tab):
