@@ -31,7 +31,7 @@ from .admin import (  # noqa: F401 - each registers its own views and items of t
     privacy,  # find, export and erase a person's data
     scoring,  # scoring rules
 )
-from .blocks import cta_preview
+from .blocks import CTAChooser, cta_preview
 from .models import BlockedEmailDomain, CallToAction, Submission, TopicCTA
 from .models.cta import kind_only_fields
 
@@ -106,6 +106,9 @@ class CTAChosenView(SnippetChosenView):
 
 
 class CTAChooserViewSet(SnippetChooserViewSet):
+    # Every admin form field that points at a CTA (an article's closing CTA, the home page's
+    # featured one, a topic's) shows the chosen CTA as the CTA block does: with its miniature.
+    base_widget_class = CTAChooser
     choose_view_class = CTAChooseView
     choose_results_view_class = CTAChooseResultsView
     chosen_view_class = CTAChosenView

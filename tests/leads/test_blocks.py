@@ -110,21 +110,19 @@ def test_the_editor_reads_the_documents_of_all_cta_blocks_at_once(client, index)
     assert editor_queries(4) == editor_queries(1)
 
 
-def test_the_chooser_answers_with_the_chosen_ctas_miniature(client, index):
-    cta = make_cta("download", headline="Get the playbook", document=make_document("Playbook"))
-    url = reverse("wagtailsnippetchoosers_leads_calltoaction:chosen", args=[cta.pk])
-    result = client.get(url).json()["result"]
-    assert result["string"] == cta.title
-    assert result["preview"] == {
-        "kind": "Download",
-        "headline": "Get the playbook",
-        "button": "Download Now",
-        "document": "Playbook",
-    }
-
-
 def test_the_block_refuses_no_cta_even_with_required_checks_deferred():
     block = CTABlock()
     block.defer_required_validation()
     with pytest.raises(ValidationError, match="Choose a call to action"):
         block.clean(None)
+
+
+def test_an_articles_closing_cta_shows_the_same_miniature(client, index):
+    cta = make_cta("newsletter", headline="The Friday lead letter")
+    article = make_article(index, cta=cta)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    html = response.content.decode()
+    assert (
+        '<p class="ls-cta-mini__headline" data-cta-preview-headline>The Friday lead letter' in html
+    )
+    assert '<span class="ls-cta-mini__button" data-cta-preview-button>Subscribe</span>' in html
