@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from leads import kinds
 from leads.kinds import KINDS
 from tests.e2e.conftest import MOBILE, Tab, assert_fits_a_phone, format_violations, log_in_as
 from tests.factories import make_article, make_cta, make_document
@@ -50,6 +51,11 @@ def field(tab, name):
     return tab.page.locator(f"#id_{name}")
 
 
+def choose_kind(tab, value):
+    """The kind is a radio button per kind, named by its label."""
+    tab.page.get_by_role("radio", name=kinds.get(value).label).check()
+
+
 def shows(tab, name) -> bool:
     """Whether the panel holding a field shows (a chooser's own input is always hidden)."""
     return tab.page.evaluate(
@@ -61,17 +67,15 @@ def shows(tab, name) -> bool:
 def test_only_the_chosen_kinds_fields_show(site, tab):
     log_in_as(tab, "Editors", "eve")
     tab.goto(ADD_CTA)
-    kind = field(tab, "kind")
-
-    kind.select_option("quote")
+    choose_kind(tab, "quote")
     assert not shows(tab, "document")
     assert not shows(tab, "event_starts_at") and not field(tab, "seat_limit").is_visible()
 
-    kind.select_option("download")
+    choose_kind(tab, "download")
     assert shows(tab, "document")
     assert not shows(tab, "event_starts_at")
 
-    kind.select_option("webinar")
+    choose_kind(tab, "webinar")
     assert field(tab, "event_starts_at").is_visible() and field(tab, "seat_limit").is_visible()
     assert not shows(tab, "document")
     assert_axe_clean(tab, "CTA form, webinar")
@@ -82,7 +86,7 @@ def test_a_download_without_a_document_is_still_refused(site, tab):
     log_in_as(tab, "Editors", "eve")
     tab.goto(ADD_CTA)
     field(tab, "title").fill("Playbook")
-    field(tab, "kind").select_option("download")
+    choose_kind(tab, "download")
     field(tab, "headline").fill("Get the playbook")
     tab.page.get_by_role("button", name="Save").click()
     tab.page.get_by_text("A download needs a gated document.").first.wait_for()
@@ -102,7 +106,7 @@ def test_cta_screens_fit_a_phone_for_every_kind(site, browser):
 
     tab.goto(ADD_CTA)
     for kind in KINDS:
-        field(tab, "kind").select_option(kind.value)
+        choose_kind(tab, kind.value)
         assert_fits_a_phone(tab, f"new CTA, {kind.value}")
     for cta in (download, webinar):
         tab.goto(f"/admin/snippets/leads/calltoaction/edit/{cta.pk}/")
@@ -132,8 +136,11 @@ def test_chooser_shows_kind_headline_and_usage(site, tab):
     assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA")
 
 
+BODY_CTA_CHOOSER = '[id^="body-"].ls-cta-chooser'
+
+
 def miniature(tab):
-    return tab.page.locator(".ls-cta-chooser [data-cta-preview]")
+    return tab.page.locator(f"{BODY_CTA_CHOOSER} [data-cta-preview]")
 
 
 def test_a_chosen_cta_shows_a_miniature_that_follows_a_new_choice(site, tab):
@@ -151,7 +158,7 @@ def test_a_chosen_cta_shows_a_miniature_that_follows_a_new_choice(site, tab):
     expect(card.locator("[data-cta-preview-document]")).to_be_hidden()
     assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA's miniature")
 
-    block = tab.page.locator(".ls-cta-chooser")
+    block = tab.page.locator(BODY_CTA_CHOOSER)
     block.get_by_role("button", name="Actions").click()
     block.get_by_role("button", name="Choose another call to action").click()
     tab.page.locator(".modal-content").get_by_role("link", name="Playbook (PDF)").click()
