@@ -31,6 +31,7 @@ from .admin import (  # noqa: F401 - each registers its own views and items of t
     privacy,  # find, export and erase a person's data
     scoring,  # scoring rules
 )
+from .blocks import CTAChooser, cta_preview
 from .models import BlockedEmailDomain, CallToAction, Submission, TopicCTA
 from .models.cta import kind_only_fields
 
@@ -91,11 +92,23 @@ class CTAChooseResultsView(CTAChooseViewMixin, ChooseResultsView):
 
 
 class CTAChosenView(SnippetChosenView):
+    """The chooser's answer carries what the chosen block's miniature shows (leads/blocks.py),
+    so the block shows the new choice without asking the server again."""
+
+    def get_object(self, pk):
+        return CallToAction.objects.with_document().get(pk=pk)
+
     def get_display_title(self, instance):
-        return instance.editor_summary
+        return instance.title
+
+    def get_chosen_response_data(self, item):
+        return super().get_chosen_response_data(item) | {"preview": cta_preview(item)}
 
 
 class CTAChooserViewSet(SnippetChooserViewSet):
+    # Every admin form field that points at a CTA (an article's closing CTA, the home page's
+    # featured one, a topic's) shows the chosen CTA as the CTA block does: with its miniature.
+    base_widget_class = CTAChooser
     choose_view_class = CTAChooseView
     choose_results_view_class = CTAChooseResultsView
     chosen_view_class = CTAChosenView

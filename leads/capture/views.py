@@ -112,7 +112,8 @@ def submit(request, cta_id):
         response["Retry-After"] = str(retry_after_seconds())
         return response
     except services.WebinarFull:
-        return cta_response(request, cta, status=409, message=full_message(cta))
+        # The form is valid: passed on, it gives the full page its way back to the article.
+        return cta_response(request, cta, form=form, status=409, message=full_message(cta))
     except DATABASE_UNAVAILABLE:  # restarting or failing over; a resend is deduplicated
         form.add_error(
             None,

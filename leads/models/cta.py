@@ -6,10 +6,12 @@ Nothing here writes leads: every write goes through `leads.services`.
 
 import hashlib
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
@@ -35,6 +37,15 @@ class CallToActionQuerySet(models.QuerySet):
         """The CTA a form posts to, or None. Read from the database at most every 30 s per
         process: every lead needs it, and an edit applies at once in the saving process."""
         return memo.ctas.get(pk, lambda: self.with_document().filter(pk=pk).first())
+
+
+class CallToActionForm(WagtailAdminModelForm):
+    """The CTA form of the admin: the kind is a radio button per kind (see `panels`), without
+    Django's blank "---------" one, which would be no kind at all."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CTAKind.choices
 
 
 class CallToAction(PreviewableMixin, index.Indexed, models.Model):
@@ -138,11 +149,15 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
 
     objects = CallToActionQuerySet.as_manager()
 
+    base_form_class = CallToActionForm
+
     panels = [
         # One per line: side by side, the long kind labels squash the name when the preview
         # panel is open.
         FieldPanel("title"),
-        FieldPanel("kind"),
+        # Radio buttons: the four kinds read at once, where a select cut the longest label
+        # short on a phone ("Download (gated eBook or wh").
+        FieldPanel("kind", widget=forms.RadioSelect),
         MultiFieldPanel(
             [
                 FieldPanel("headline"),
@@ -196,12 +211,6 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
     @property
     def label(self) -> str:
         return self.button_label or self.kind_entry.button_label
-
-    @property
-    def editor_summary(self) -> str:
-        """How a chosen CTA reads in the page editor: what the reader sees, at a glance."""
-        kind, headline, label = self.get_kind_display(), self.headline, self.label
-        return f"{self.title} ({kind}): \u201c{headline}\u201d, button \u201c{label}\u201d"
 
     @property
     def person_email_subject(self) -> str:

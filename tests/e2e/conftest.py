@@ -263,6 +263,46 @@ def assert_axe_clean(tab, where: str = ""):
     assert violations == [], f"axe, {where or tab.page.url}:\n{format_violations(violations)}"
 
 
+def sticking_out(tab, container: str = "main form") -> list[str]:
+    """The visible elements that reach past the right edge of `container` (the admin's form):
+    on a phone the admin clips its content (`overflow-x: hidden`), so a field wider than the
+    form never makes the page scroll sideways; it is cut off or misaligned instead."""
+    return tab.page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector);
+            const right = box.getBoundingClientRect().right;
+            return [...box.querySelectorAll("*")]
+                .filter((el) => el.checkVisibility({visibilityProperty: true})
+                    && el.getBoundingClientRect().width > 0
+                    && el.getBoundingClientRect().right > right + 0.5)
+                .map((el) => `${el.tagName.toLowerCase()}#${el.id || ""}.${el.classList}: `
+                    + `${Math.round(el.getBoundingClientRect().right)} > ${Math.round(right)}`);
+        }""",
+        container,
+    )
+
+
+def cut_off_on_the_left(tab) -> list[str]:
+    """The visible elements of the admin's main area that start left of the screen."""
+    return tab.page.evaluate(
+        """() => [...document.querySelectorAll("main *")]
+            .filter((el) => el.checkVisibility({visibilityProperty: true})
+                && el.getBoundingClientRect().width > 0
+                && el.getBoundingClientRect().left < -0.5)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.classList}: `
+                + `${Math.round(el.getBoundingClientRect().left)}`)"""
+    )
+
+
+def assert_fits_a_phone(tab, where: str):
+    """No sideways scroll on a 390 px screen, nothing sticking out of the form, and nothing
+    cut off by the screen's left edge."""
+    width = tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], f"{where} scrolls sideways on a phone: {width} px"
+    assert sticking_out(tab) == [], f"{where}: wider than the form on a phone"
+    assert cut_off_on_the_left(tab) == [], f"{where}: cut off on the left on a phone"
+
+
 PASSWORD = "a-good-password"
 
 

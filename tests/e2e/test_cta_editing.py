@@ -1,12 +1,16 @@
-"""Editing calls to action in real Chromium: the form shows only the chosen kind's fields, the
-chooser says what each CTA is and where it is used, and an empty CTA block is refused."""
+"""Editing calls to action in real Chromium: the form shows only the chosen kind's fields and
+fits a phone, the chooser says what each CTA is and where it is used, a chosen CTA shows a
+miniature of its box, and an empty CTA block is refused."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import format_violations, log_in_as
-from tests.factories import make_article, make_cta
+from leads import kinds
+from leads.kinds import KINDS
+from tests.e2e.conftest import MOBILE, Tab, assert_fits_a_phone, format_violations, log_in_as
+from tests.factories import make_article, make_cta, make_document
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +51,11 @@ def field(tab, name):
     return tab.page.locator(f"#id_{name}")
 
 
+def choose_kind(tab, value):
+    """The kind is a radio button per kind, named by its label."""
+    tab.page.get_by_role("radio", name=kinds.get(value).label).check()
+
+
 def shows(tab, name) -> bool:
     """Whether the panel holding a field shows (a chooser's own input is always hidden)."""
     return tab.page.evaluate(
@@ -58,17 +67,15 @@ def shows(tab, name) -> bool:
 def test_only_the_chosen_kinds_fields_show(site, tab):
     log_in_as(tab, "Editors", "eve")
     tab.goto(ADD_CTA)
-    kind = field(tab, "kind")
-
-    kind.select_option("quote")
+    choose_kind(tab, "quote")
     assert not shows(tab, "document")
     assert not shows(tab, "event_starts_at") and not field(tab, "seat_limit").is_visible()
 
-    kind.select_option("download")
+    choose_kind(tab, "download")
     assert shows(tab, "document")
     assert not shows(tab, "event_starts_at")
 
-    kind.select_option("webinar")
+    choose_kind(tab, "webinar")
     assert field(tab, "event_starts_at").is_visible() and field(tab, "seat_limit").is_visible()
     assert not shows(tab, "document")
     assert_axe_clean(tab, "CTA form, webinar")
@@ -79,11 +86,33 @@ def test_a_download_without_a_document_is_still_refused(site, tab):
     log_in_as(tab, "Editors", "eve")
     tab.goto(ADD_CTA)
     field(tab, "title").fill("Playbook")
-    field(tab, "kind").select_option("download")
+    choose_kind(tab, "download")
     field(tab, "headline").fill("Get the playbook")
     tab.page.get_by_role("button", name="Save").click()
     tab.page.get_by_text("A download needs a gated document.").first.wait_for()
     assert_axe_clean(tab, "CTA form with errors")
+
+
+def test_cta_screens_fit_a_phone_for_every_kind(site, browser):
+    download = make_cta(
+        "download",
+        title="Lead scoring playbook for B2B marketing teams (PDF)",
+        document=make_document("The lead scoring playbook for B2B marketing teams"),
+    )
+    webinar = make_cta("webinar", title="Webinar: the handoff that sales teams trust")
+    context = browser.new_context(viewport=MOBILE, base_url=site["url"])
+    tab = Tab(context.new_page(), site["url"])
+    log_in_as(tab, "Editors", "eve")
+
+    tab.goto(ADD_CTA)
+    for kind in KINDS:
+        choose_kind(tab, kind.value)
+        assert_fits_a_phone(tab, f"new CTA, {kind.value}")
+    for cta in (download, webinar):
+        tab.goto(f"/admin/snippets/leads/calltoaction/edit/{cta.pk}/")
+        assert_fits_a_phone(tab, f"editing a {cta.kind} CTA")
+    assert tab.console_errors == []
+    context.close()
 
 
 def test_chooser_shows_kind_headline_and_usage(site, tab):
@@ -103,8 +132,44 @@ def test_chooser_shows_kind_headline_and_usage(site, tab):
     assert "1 page: Onboarding in a week" in row.inner_text()
     assert_axe_clean_within(tab, CHOOSER_RESULTS, "CTA chooser")
     row.get_by_role("link", name="Onboarding quote").click()
-    tab.page.get_by_text("Onboarding quote (Quote request)").wait_for()
+    tab.page.get_by_text("Onboarding quote").wait_for()
     assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA")
+
+
+BODY_CTA_CHOOSER = '[id^="body-"].ls-cta-chooser'
+
+
+def miniature(tab):
+    return tab.page.locator(f"{BODY_CTA_CHOOSER} [data-cta-preview]")
+
+
+def test_a_chosen_cta_shows_a_miniature_that_follows_a_new_choice(site, tab):
+    quote = make_cta("quote", title="Onboarding quote", headline="Price your onboarding")
+    playbook = make_document("The lead scoring playbook")
+    make_cta("download", title="Playbook (PDF)", headline="Get the playbook", document=playbook)
+    article = make_article(site["index"], "Onboarding in a week", body=[("cta", quote)])
+    log_in_as(tab, "Editors", "eve")
+    tab.goto(f"/admin/pages/{article.pk}/edit/")
+
+    card = miniature(tab)
+    expect(card.locator("[data-cta-preview-kind]")).to_have_text("Quote")
+    expect(card.locator("[data-cta-preview-headline]")).to_have_text("Price your onboarding")
+    expect(card.locator("[data-cta-preview-button]")).to_have_text("Get Your Free Quote")
+    expect(card.locator("[data-cta-preview-document]")).to_be_hidden()
+    assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a chosen CTA's miniature")
+
+    block = tab.page.locator(BODY_CTA_CHOOSER)
+    block.get_by_role("button", name="Actions").click()
+    block.get_by_role("button", name="Choose another call to action").click()
+    tab.page.locator(".modal-content").get_by_role("link", name="Playbook (PDF)").click()
+    expect(card.locator("[data-cta-preview-kind]")).to_have_text("Download")
+    expect(card.locator("[data-cta-preview-headline]")).to_have_text("Get the playbook")
+    expect(card.locator("[data-cta-preview-document]")).to_have_text("The lead scoring playbook")
+    expect(card.locator("[data-cta-preview-document]")).to_be_visible()
+    expect(card.locator("[data-cta-preview-button]")).to_have_text("Download Now")
+    expect(block.locator("[data-chooser-title]")).to_have_text("Playbook (PDF)")
+    assert_axe_clean_within(tab, CTA_BLOCK, "page editor with a new choice's miniature")
+    assert tab.console_errors == []
 
 
 def test_an_empty_cta_block_is_refused_on_saving_a_draft(site, tab):

@@ -19,9 +19,9 @@ from playwright.sync_api import expect
 from leads.capture import forms
 from leads.capture.tokens import form_token
 from leads.models import Status, Submission, Subscription, SubscriptionStatus
-from tests.factories import make_article, make_cta, make_document
+from tests.factories import capture_lead, make_article, make_cta, make_document
 
-from .conftest import DESKTOP, MOBILE, Tab, format_violations
+from .conftest import DESKTOP, MOBILE, Tab, assert_axe_clean, format_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -506,6 +506,33 @@ def test_mistyped_form_without_javascript_keeps_the_campaign_and_leads_back(
     submission = only_submission()
     assert submission.landing_page == leads["url"] + article.url + CAMPAIGN
     assert (submission.utm_source, submission.utm_campaign) == ("newsletter", "spring")
+    page.get_by_role("link", name=f"Back to “{article.title}”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "phone"])
+def test_full_webinar_page_says_so_and_leads_back(leads, browser, viewport):
+    """The last seat goes while the reader fills in the form (a full webinar shows no form).
+
+    Without leads.js rather than without JavaScript: the form posts as it does without
+    JavaScript, and axe (a script) can still check the page it gets."""
+    cta, article = leads["ctas"]["webinar"], leads["article"]
+    cta.seat_limit = 1
+    cta.save(update_fields=["seat_limit"])
+    tab = new_tab(browser, leads, viewport=viewport)
+    page = tab.page
+    page.route("**/js/leads.js", lambda route: route.abort())
+    tab.goto(article.url)
+    box = cta_box(page, cta)
+    fill_answers(box, cta)
+    capture_lead(cta, email="first@acme.example")
+
+    submit(box, cta)
+    expect(page.get_by_text("Sorry, this webinar is full")).to_be_visible()
+    snap(page, f"full-{'desktop' if viewport == DESKTOP else 'phone'}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_axe_clean(tab, "full webinar page")
     page.get_by_role("link", name=f"Back to “{article.title}”").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
     page.context.close()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from leads.models import ScoringRule
 
-from .conftest import MOBILE, Tab, assert_axe_clean, log_in_as
+from .conftest import MOBILE, Tab, assert_axe_clean, assert_fits_a_phone, log_in_as
 
 pytestmark = pytest.mark.e2e
 
@@ -45,4 +45,17 @@ def test_scoring_screens_are_axe_clean_on_a_phone(browser, site, path):
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"{path} scrolls sideways on a phone: {widths}"
+    context.close()
+
+
+def test_new_rule_form_fits_a_phone(browser, site):
+    """The "When" select lists long answers ("Timeline: Just exploring"); Wagtail sizes a
+    select to its longest option, which made the field 17 px wider than the form."""
+    context = browser.new_context(viewport=MOBILE, base_url=site["url"])
+    tab = Tab(context.new_page(), site["url"])
+    log_in_as(tab, "Sales managers", "morgan")
+
+    tab.goto("/admin/leads/scoring/new/")
+
+    assert_fits_a_phone(tab, "new scoring rule")
     context.close()

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.site_tree import ensure_site_tree
-from tests.factories import make_article, make_cta, make_user
+from tests.factories import make_article, make_cta, make_document, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -59,16 +59,25 @@ def test_chooser_usage_costs_the_same_queries_for_one_cta_or_many(client, editor
     assert len(five) == len(one)
 
 
-def test_chosen_cta_reads_with_its_kind_headline_and_button(client, editor):
-    cta = make_cta("quote", title="Onboarding quote", headline="Price your onboarding")
+def test_chosen_cta_answers_with_its_name_and_its_miniature(client, editor):
+    """What the block's miniature shows after a new choice (static/leads/admin/cta_chooser.js)."""
+    cta = make_cta(
+        "download",
+        title="Playbook (PDF)",
+        headline="Get the playbook",
+        document=make_document("The scoring playbook"),
+    )
     response = client.get(
         reverse("wagtailsnippetchoosers_leads_calltoaction:chosen", args=[cta.pk])
     )
-    title = json.loads(response.content)["result"]["string"]
-    assert title == (
-        "Onboarding quote (Quote request): \u201cPrice your onboarding\u201d, "
-        "button \u201cGet Your Free Quote\u201d"
-    )
+    result = json.loads(response.content)["result"]
+    assert result["string"] == "Playbook (PDF)"
+    assert result["preview"] == {
+        "kind": "Download",
+        "headline": "Get the playbook",
+        "button": "Download Now",
+        "document": "The scoring playbook",
+    }
 
 
 def test_cta_edit_form_gets_the_kind_fields_script_and_which_kind_needs_what(client, editor):

@@ -1,7 +1,7 @@
 """A visitor without JavaScript who gets a form error: the error page comes from
 /leads/cta/<id>/submit/, and the corrected resend is posted from there. The lead still
-carries the article they came from, with its UTM parameters, and both the error page and the
-thank-you page lead back to that article."""
+carries the article they came from, with its UTM parameters, and the error page, the
+thank-you page and the "webinar is full" page (409) lead back to that article."""
 
 import pytest
 from django.urls import reverse
@@ -98,3 +98,25 @@ def test_thank_you_page_without_an_article_leads_to_the_article_list(client):
         '<a href="/posts/">Back to the articles</a>'
         in client.get(done["Location"]).content.decode()
     )
+
+
+def test_full_webinar_page_leads_back_to_the_article(client, article):
+    cta = make_cta("webinar", seat_limit=1)
+    assert post(client, cta, lead_form_data(cta), referer=ORIGIN).status_code == 303
+    late = lead_form_data(cta, page=article, email="bo@other.example")
+
+    full = post(client, cta, late, referer=f"{ORIGIN}{article.url}")
+
+    assert full.status_code == 409
+    assert "this webinar is full" in full.content.decode()
+    assert f'<a href="{article.url}">Back to “Pricing lead capture”</a>' in full.content.decode()
+
+
+def test_full_webinar_page_without_an_article_leads_to_the_article_list(client):
+    cta = make_cta("webinar", seat_limit=1)
+    assert post(client, cta, lead_form_data(cta), referer=ORIGIN).status_code == 303
+
+    full = post(client, cta, lead_form_data(cta, email="bo@other.example"), referer=ORIGIN)
+
+    assert full.status_code == 409
+    assert '<a href="/posts/">Back to the articles</a>' in full.content.decode()
