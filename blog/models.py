@@ -146,6 +146,25 @@ def paginate(queryset, request, per_page=ARTICLES_PER_PAGE):
     return page
 
 
+class RenderedBody:
+    """A page whose `body` StreamField is rendered once per request, its headings anchored
+    (blog/text.py): `body_html` and its `table_of_contents`."""
+
+    @cached_property
+    def _body(self):
+        # With the page in the context: CTA blocks record it as where a lead came from.
+        html, headings = anchor_headings(self.body.render_as_block(context={"page": self}))
+        return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
+
+    @property
+    def body_html(self):
+        return self._body[0]
+
+    @property
+    def table_of_contents(self):
+        return self._body[1]
+
+
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey(
         "blog.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
@@ -169,7 +188,7 @@ class ArticlePageQuerySet(PageQuerySet):
         return articles if tag is None else articles.filter(tags=tag)
 
 
-class ArticlePage(BasePage):
+class ArticlePage(RenderedBody, BasePage):
     date = models.DateField(
         "publication date",
         default=timezone.localdate,
@@ -250,20 +269,6 @@ class ArticlePage(BasePage):
         if image is None or PurePosixPath(image.file.name).name.startswith("hero-"):
             return ""
         return image.description or self.title
-
-    @cached_property
-    def _body(self):
-        # With the page in the context: CTA blocks record it as where a lead came from.
-        html, headings = anchor_headings(self.body.render_as_block(context={"page": self}))
-        return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
-
-    @property
-    def body_html(self):
-        return self._body[0]
-
-    @property
-    def table_of_contents(self):
-        return self._body[1]
 
     @cached_property
     def reading_minutes(self) -> int:
@@ -360,7 +365,7 @@ class ArticlePage(BasePage):
         return self.neighbours[1]
 
 
-class ContentPage(BasePage):
+class ContentPage(RenderedBody, BasePage):
     """A plain page under home, such as About or the privacy policy: no date, topics or CTA."""
 
     intro = models.TextField(
@@ -388,15 +393,6 @@ class ContentPage(BasePage):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.intro
-
-    @cached_property
-    def _body(self):
-        html, headings = anchor_headings(self.body.render_as_block(context={"page": self}))
-        return mark_safe(html), headings  # noqa: S308 - rendered by Wagtail's own blocks
-
-    @property
-    def body_html(self):
-        return self._body[0]
 
 
 class TopicDescription(models.Model):

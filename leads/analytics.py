@@ -80,10 +80,6 @@ class Period:
         return (self.last_day - self.first_day).days + 1
 
     @property
-    def today(self) -> datetime.date:  # the period's last day (older name, kept for callers)
-        return self.last_day
-
-    @property
     def starts_at(self) -> datetime.datetime:
         return midnight(self.first_day)
 
@@ -297,15 +293,15 @@ class Placements:
         return outcomes, impressions
 
 
-def funnel(period: Period, *, by: str, placements: Placements | None = None) -> list[FunnelRow]:
-    """The funnel per article (`by="page"`) or per CTA (`by="cta"`), busiest first
-    (`placements`: the period's, when the caller counted them already).
+def funnel(period: Period, placements: Placements, *, by: str) -> list[FunnelRow]:
+    """The funnel per article (`by="page"`) or per CTA (`by="cta"`) from the period's
+    `placements`, busiest first.
 
     Labels are the current page title or CTA name; for a page or CTA deleted since, the name
     it had when its last lead arrived.
     """
     column = f"{by}_id"
-    outcomes, impressions = (placements or Placements.count(period)).by(by)
+    outcomes, impressions = placements.by(by)
     keys = set(outcomes) | set(impressions)
     model, title, snapshot = (
         (Page, "title", "page_title") if by == "page" else (CallToAction, "title", "cta_title")
@@ -496,10 +492,10 @@ def report(period: Period | int) -> Report:
     if isinstance(period, int):
         period = Period.last(period)
     placements = Placements.count(period)
-    by_cta = funnel(period, by="cta", placements=placements)
+    by_cta = funnel(period, placements, by="cta")
     total = funnel_total(by_cta)
     previous = totals(period.previous())
-    by_article = funnel(period, by="page", placements=placements)
+    by_article = funnel(period, placements, by="page")
     return Report(
         period=period,
         per_day=leads_per_day(period),

@@ -9,7 +9,7 @@ Superusers see both. Each panel runs a fixed number of queries, whatever the num
 leads.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail import hooks
@@ -104,8 +104,8 @@ class LeadsPanel(Component):
 
 class CTAsThisMonthPanel(Component):
     """Each CTA's impressions and leads since the first of the month, and its conversion rate:
-    counts only, for editors deciding which CTA to place where. Three queries: the CTAs, the
-    impressions per CTA and the leads per CTA."""
+    counts only, for editors deciding which CTA to place where. Three queries: the CTAs, and
+    the month's impressions and leads per placement (analytics.Placements)."""
 
     name = "ctas_this_month"
     template_name = "leads/admin/analytics/ctas_panel.html"
@@ -113,33 +113,20 @@ class CTAsThisMonthPanel(Component):
 
     def get_context_data(self, parent_context):
         period = analytics.preset_period("this-month")
-        impressions = dict(
-            period.impressions()
-            .values_list("cta_id")
-            .annotate(n=Sum("count"))
-            .values_list("cta_id", "n")
-            .order_by()
-        )
-        leads = dict(
-            period.leads()
-            .values_list("cta_id")
-            .annotate(n=Count("pk"))
-            .values_list("cta_id", "n")
-            .order_by()
-        )
-        rows = [
-            {
-                "cta": cta,
-                "kind": cta.get_kind_display(),
-                "impressions": impressions.get(cta.pk, 0),
-                "leads": leads.get(cta.pk, 0),
-                "impressions_shown": f"{impressions.get(cta.pk, 0):,}",
-                "leads_shown": f"{leads.get(cta.pk, 0):,}",
-                "rate": analytics.rate(leads.get(cta.pk, 0), impressions.get(cta.pk, 0)),
-                "url": reverse("wagtailsnippets_leads_calltoaction:edit", args=[cta.pk]),
-            }
-            for cta in CallToAction.objects.only("pk", "title", "kind")
-        ]
+        outcomes, impressions = analytics.Placements.count(period).by("cta")
+        rows = []
+        for cta in CallToAction.objects.only("pk", "title", "kind"):
+            shown, leads = impressions.get(cta.pk, 0), outcomes.get(cta.pk, (0,))[0]
+            rows.append(
+                {
+                    "cta": cta,
+                    "kind": cta.get_kind_display(),
+                    "impressions": shown,
+                    "leads": leads,
+                    "rate": analytics.rate(leads, shown),
+                    "url": reverse("wagtailsnippets_leads_calltoaction:edit", args=[cta.pk]),
+                }
+            )
         rows.sort(key=lambda row: (-row["leads"], -row["impressions"], row["cta"].title))
         return {"rows": rows, "since": period.first_day}
 
