@@ -1,11 +1,13 @@
 """The CTA kinds (download, quote, newsletter, webinar): one entry each, read by every part
 of the lead path that differs by kind. `CTAKind`, the model field's choices, is built from it.
 
-A kind's entry names its form, its default button label, its confirmation email subject and
-the behaviour the capture and follow-up give it (a seat to reserve, a subscription to confirm,
-a gated document to link). What a kind shows differently lives in optional template fragments
-under `templates/leads/kinds/<value>/`, which override those in `templates/leads/kinds/default/`
-(see `FRAGMENTS`). docs/leads.md, "Adding a CTA kind", walks through adding one.
+A kind's entry names its default button label, its confirmation email subject and the
+behaviour the capture and follow-up give it (a seat to reserve, a subscription to confirm, a
+gated document to link). Its standard questions, which a new CTA of the kind starts with and
+editors may change, are in leads/questions/presets.py. What a kind shows differently lives in
+optional template fragments under `templates/leads/kinds/<value>/`, which override those in
+`templates/leads/kinds/default/` (see `FRAGMENTS`). docs/leads.md, "Adding a CTA kind", walks
+through adding one.
 
 Adding a kind changes the choices of `CallToAction.kind` and `Submission.cta_kind`: it needs a
 migration (`makemigrations leads`). A kind with fields of its own that it cannot do without
@@ -14,10 +16,8 @@ also adds a `CheckConstraint` on `CallToAction` in that migration, as downloads
 """
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.db import models
-from django.utils.module_loading import import_string
 
 # The template fragments a kind may override, in templates/leads/kinds/<value>/<name>:
 FRAGMENTS = {
@@ -36,11 +36,13 @@ class Kind:
     value: str  # stored in CallToAction.kind and Submission.cta_kind, e.g. "quote"
     label: str  # its choice label, e.g. "Quote request"
     button_label: str  # the button's text when the CTA leaves it blank
-    form: str  # dotted path of its form class (a leads.capture.forms.LeadForm)
     # The subject of the email to the person (confirmation, or opt-in for a kind that
     # subscribes) when the CTA leaves its own blank; {} is the CTA's internal name.
     confirmation_subject: str = "Thank you for your interest in {}"
     short_label: str = ""  # one word where room is short (the inbox), e.g. "Quote"; or label
+    # The kind whose standard questions (leads/questions/presets.py) a new CTA of this kind
+    # starts with, when it has none of its own there: e.g. "webinar" for a workshop.
+    questions_like: str = ""
     # Follow-up: the reader's email is the double opt-in to a subscription (leads/services/
     # subscriptions.py), sent while the subscription is unconfirmed, instead of a confirmation.
     subscribes: bool = False
@@ -54,11 +56,6 @@ class Kind:
         """The member's name in `CTAKind`, e.g. CTAKind.QUOTE."""
         return self.value.upper()
 
-    @cached_property
-    def form_class(self):
-        # By path: the forms import the models, which import this module.
-        return import_string(self.form)
-
     def fragment(self, name: str) -> list[str]:
         """The template names to try for one of `FRAGMENTS`: this kind's own, then the
         default."""
@@ -71,7 +68,6 @@ KINDS = (
         "Download (gated eBook or whitepaper)",
         short_label="Download",
         button_label="Download Now",
-        form="leads.capture.forms.DownloadForm",
         confirmation_subject="Your copy of {}",
         gated_document=True,
     ),
@@ -80,7 +76,6 @@ KINDS = (
         "Quote request",
         short_label="Quote",
         button_label="Get Your Free Quote",
-        form="leads.capture.forms.QuoteForm",
         confirmation_subject="We received your quote request",
     ),
     Kind(
@@ -88,7 +83,6 @@ KINDS = (
         "Newsletter signup",
         short_label="Newsletter",
         button_label="Subscribe",
-        form="leads.capture.forms.NewsletterForm",
         confirmation_subject="Please confirm your subscription to {}",
         subscribes=True,
     ),
@@ -97,7 +91,6 @@ KINDS = (
         "Webinar registration",
         short_label="Webinar",
         button_label="Reserve my seat",
-        form="leads.capture.forms.WebinarForm",
         confirmation_subject="Your seat for {}",
         holds_seats=True,
     ),

@@ -17,7 +17,12 @@ from django.db.models import Model
 
 # Models that go through these helpers. Adding one: check that nothing listens to its signals.
 # (Not the task row: django-tasks-db sets its run_after in a pre_save receiver.)
-MODELS_WITHOUT_SIGNALS = ("leads.Contact", "leads.Submission", "leads.Delivery")
+MODELS_WITHOUT_SIGNALS = (
+    "leads.Contact",
+    "leads.Submission",
+    "leads.Delivery",
+    "leads.ConsentRecord",
+)
 
 
 @cache
@@ -78,9 +83,10 @@ def insert(objects: list[Model]) -> None:
     _stored(objects, ids)
 
 
-def upsert(instance: Model, *, unique: list[str], update: list[str]) -> None:
+def upsert(instance: Model, *, unique: list[str], update: list[str], merge=()) -> None:
     """INSERT the instance, or on a conflict with the row holding the same `unique` fields
-    UPDATE that row's `update` fields to the instance's values; the instance gets the id of the
+    UPDATE that row's `update` fields to the instance's values, and merge its JSON object
+    fields in `merge` into the row's (keys given now win); the instance gets the id of the
     row written either way. One statement: atomic under any concurrency, with no savepoint.
     """
     model = type(instance)
@@ -89,9 +95,18 @@ def upsert(instance: Model, *, unique: list[str], update: list[str]) -> None:
     quote = connection.ops.quote_name
     by_name = {field.name: field for field in fields}
     target = ", ".join(quote(by_name[name].column) for name in unique)
-    assignments = ", ".join(
+    assignments = [
         f"{quote(by_name[name].column)} = EXCLUDED.{quote(by_name[name].column)}" for name in update
-    )
+    ]
+    table = quote(model._meta.db_table)
+    for name in merge:
+        column = quote(by_name[name].column)
+        if connection.vendor == "postgresql":
+            merged = f"{table}.{column} || EXCLUDED.{column}"
+        else:  # SQLite's JSON1: keys of the second object replace the first's
+            merged = f"json_patch({table}.{column}, EXCLUDED.{column})"
+        assignments.append(f"{column} = {merged}")
+    assignments = ", ".join(assignments)
     sql = f"{start}{values} ON CONFLICT ({target}) DO UPDATE SET {assignments}"
     with connection.cursor() as cursor:
         cursor.execute(sql + _returning(model), params)

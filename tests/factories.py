@@ -162,8 +162,10 @@ def capture_lead(cta, *, nonce="render-1", spam_reasons=(), **answers):
 
 
 def cta_admin_form(**fields):
-    """What the CTA editor in the admin posts (a quote CTA unless told otherwise)."""
+    """What the CTA editor in the admin posts (a quote CTA unless told otherwise), with no
+    questions: saving fills in its kind's standard ones."""
     return {
+        "questions-count": "0",
         "kind": "quote",
         "title": "Quote: onboarding",
         "headline": "Get a quote for onboarding",

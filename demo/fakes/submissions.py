@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from leads import kinds
-from leads.capture.forms import BUDGETS, TIMELINES
+from leads.answers import BUDGETS, TIMELINES
 from leads.models import CTAKind, Status, Submission
+from leads.questions import presets
+from leads.questions.definition import questions_from_raw
 
 from .history import reviewed_at
 from .people import Person, typed_email
@@ -59,9 +60,9 @@ ANSWERS = {
 
 
 def answers_for(kind: str, person: Person, rng: random.Random, email: str) -> dict:
-    """The answers the kind's form asks for (its `answer_fields`, in order), as a submission
-    stores them."""
-    fields = kinds.get(kind).form_class.answer_fields
+    """The answers the kind's standard questions ask for, in order, as a submission stores
+    them."""
+    fields = [q.name for q in questions_from_raw(presets.preset(kind)).answers]
     return {name: ANSWERS.get(name, lambda *_: "")(person, rng, email) for name in fields}
 
 

@@ -1,79 +1,13 @@
-"""The forms readers fill in: one per CTA kind (named by its entry in leads/kinds.py), each
-asking only what its purpose needs."""
+"""The form readers fill in: `LeadForm` holds what every CTA's form has (render token,
+attribution, honeypot) and the rules of questions (conditions, steps); each CTA's own class
+adds its questions' fields (`form_for`, built by leads/questions/build.py)."""
 
 from django import forms
-from django.core.validators import RegexValidator
 
-from .. import answers, kinds
-from ..cleaning import BIDI_CONTROL, CONTROL, clip_url, is_one_line
-from ..consent import consent_html
-from ..identity import tidy_email
+from ..cleaning import clip_url
+from ..questions.build import QuestionFormBuilder, stored_value
+from ..questions.definition import QuestionSet
 from .tokens import form_token
-
-PHONE = RegexValidator(
-    r"^\+?[0-9 ()./-]{5,40}$",
-    "Enter a phone number with digits, spaces and + ( ) - only, e.g. +44 20 7946 0000.",
-)
-BUDGETS = [("", "Choose a range"), *answers.BUDGETS]
-TIMELINES = [("", "Choose a timeline"), *answers.TIMELINES]
-
-
-UNREADABLE = "\ufffd"  # the replacement character
-
-
-class TextInput(forms.CharField):
-    """A one-line answer: no control characters or line breaks (header injection)."""
-
-    def __init__(self, *, autocomplete, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs["autocomplete"] = autocomplete
-
-    def to_python(self, value):
-        # Bidi overrides and isolates make a name read differently from what it is (in the
-        # inbox, in mail subjects); right-to-left names never need them, so they are dropped.
-        return BIDI_CONTROL.sub("", super().to_python(value)).strip()
-
-    def validate(self, value):
-        super().validate(value)
-        if not is_one_line(value):
-            raise forms.ValidationError(
-                "Use letters, numbers and punctuation only, on one line.", code="control"
-            )
-        if UNREADABLE in value:
-            # Invalid UTF-8 arrives as U+FFFD (Django decodes with errors="replace"): storing
-            # it would keep a name no one can read or write back.
-            raise forms.ValidationError(
-                "Part of this arrived unreadable. Please type it again.", code="unreadable"
-            )
-
-
-class MessageInput(forms.CharField):
-    def validate(self, value):
-        super().validate(value)
-        if CONTROL.search(value):
-            raise forms.ValidationError(
-                "Remove the invisible control characters from your message.", code="control"
-            )
-
-
-class EmailInput(forms.EmailField):
-    def __init__(self, **kwargs):
-        super().__init__(max_length=254, **kwargs)
-        self.widget.attrs.update(autocomplete="email", spellcheck="false")
-        self.error_messages["invalid"] = "Enter an email address like name@company.com."
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not is_one_line(value):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        # Validated and stored as the mailbox it reaches (full-width letters, soft hyphens and
-        # zero-width characters out, domain IDNA-encoded): see leads/identity.py.
-        value = tidy_email(value)
-        if not value.rpartition("@")[0].isascii():
-            # Django's validator lets U+0130 and U+0131 through (its ASCII pattern ignores case),
-            # but its mail code cannot send to a non-ASCII local part: no one could reply.
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
 
 
 class LeadForm(forms.Form):
@@ -101,11 +35,13 @@ class LeadForm(forms.Form):
     # without JavaScript (attribution.with_posted_from). Clipped like the two above.
     posted_from = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    answer_fields: tuple[str, ...] = ()
-    asks_consent = False
+    # Set on each CTA's built class (form_class_for).
+    question_set = QuestionSet(())
 
-    def __init__(self, cta, *args, page=None, **kwargs):
+    def __init__(self, cta, *args, page=None, through_step=None, **kwargs):
         self.cta = cta
+        # Validate only the steps up to this one (0-based): the "Next" of a multi-step form.
+        self.through_step = through_step
         # Field ids unique per CTA, so that two CTAs on one page do not share them.
         kwargs.setdefault("auto_id", f"cta{cta.pk}_%s")
         kwargs.setdefault("label_suffix", "")
@@ -115,14 +51,19 @@ class LeadForm(forms.Form):
             self.initial["token"] = form_token(
                 cta.pk, page_id=page.pk if page else None, consent_version=cta.consent_version
             )
-        if self.asks_consent:
-            self.fields["consent"] = forms.BooleanField(
-                label=consent_html(cta.consent),
-                error_messages={"required": "Tick the box to agree, so that we may reply."},
-            )
+
+    @property
+    def asks_consent(self) -> bool:
+        """A tick box shows the CTA's consent wording; without one, the wording is shown under
+        the form as a notice (submitting is agreeing)."""
+        return any(not q.text for q in self.question_set.consents)
 
     def full_clean(self):
         super().full_clean()
+        if self.through_step is not None and self._errors is not None:
+            for question in self.question_set.asked:
+                if question.step > self.through_step:
+                    self._errors.pop(question.name, None)
         # Without JavaScript, the page comes back with the cursor in the first wrong field.
         for field in self.visible_answer_fields():
             if field.errors:
@@ -132,7 +73,11 @@ class LeadForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         getlist = getattr(self.data, "getlist", None)
-        if getlist and any(len(getlist(name)) > 1 for name in self.fields):
+        if getlist and any(
+            len(getlist(name)) > 1
+            for name, field in self.fields.items()
+            if not isinstance(field, forms.MultipleChoiceField)
+        ):
             raise forms.ValidationError(
                 "The form arrived with a field repeated. Please check it and send it again.",
                 code="repeated",
@@ -140,69 +85,105 @@ class LeadForm(forms.Form):
         cleaned["first_landing"] = clip_url(cleaned.get("first_landing", ""))
         cleaned["first_referrer"] = clip_url(cleaned.get("first_referrer", ""))
         cleaned["posted_from"] = clip_url(cleaned.get("posted_from", ""))
+        self._apply_conditions(cleaned)
         return cleaned
+
+    def _apply_conditions(self, cleaned):
+        """Answers to a question whose condition is not met are dropped (and its errors with
+        them); a question shown by its condition must be answered if it is required."""
+        shown = set()
+        for question in self.question_set.asked:
+            if question.show_if is None:
+                shown.add(question.name)
+                continue
+            target, codes = question.show_if
+            answer = cleaned.get(target)
+            if isinstance(answer, bool):
+                answer = ["yes" if answer else "no"]
+            elif not isinstance(answer, list):
+                answer = [answer] if answer not in (None, "") else []
+            if target in shown and set(map(str, answer)) & set(codes):
+                shown.add(question.name)
+                empty = cleaned.get(question.name) in (None, "", [], False)
+                if question.required and empty and question.name not in self._errors:
+                    self.add_error(
+                        question.name,
+                        forms.ValidationError(
+                            forms.Field.default_error_messages["required"], code="required"
+                        ),
+                    )
+            else:
+                cleaned.pop(question.name, None)
+                self._errors.pop(question.name, None)
+        self.shown = shown
+
+    def is_shown(self, name: str) -> bool:
+        return name in getattr(self, "shown", {name})
 
     @property
     def answers(self) -> dict:
-        """What the reader answered, as stored on the submission."""
-        return {name: self.cleaned_data.get(name, "") for name in self.answer_fields}
+        """What the reader answered, as stored on the submission: every question shown, but
+        consents (see `consents`) and hidden fields (filled in by the capture)."""
+        return {
+            q.name: stored_value(self.cleaned_data.get(q.name, ""))
+            for q in self.question_set.answers
+            if not q.is_hidden and self.is_shown(q.name)
+        }
+
+    @property
+    def consents(self) -> list[tuple[object, bool]]:
+        """Each consent question shown, with whether the reader gave it."""
+        return [
+            (q, bool(self.cleaned_data.get(q.name)))
+            for q in self.question_set.consents
+            if self.is_shown(q.name)
+        ]
 
     def visible_answer_fields(self):
-        names = [*self.answer_fields, *(["consent"] if self.asks_consent else [])]
-        return [self[name] for name in names]
+        return [self[q.name] for q in self.question_set.asked]
+
+    def steps(self) -> list[dict]:
+        """The questions by step, for the template: [{number, title, fields}]."""
+        steps = [
+            {"number": index + 1, "title": title, "fields": []}
+            for index, title in enumerate(self.question_set.step_titles)
+        ]
+        for question in self.question_set.asked:
+            steps[question.step]["fields"].append(self[question.name])
+        return steps
+
+    @property
+    def current_step(self) -> int:
+        """The step a multi-step form shows first: the first with an error, else the one
+        after the steps just checked, else the first."""
+        if self.is_bound and self.errors:
+            for question in self.question_set.asked:
+                if question.name in self.errors:
+                    return question.step
+        if self.through_step is not None and self.is_bound and not self.errors:
+            return min(self.through_step + 1, self.question_set.steps - 1)
+        return 0
 
 
-def name_field():
-    return TextInput(label="Name", max_length=120, autocomplete="name")
+# Built form classes by (questions version, consent wording): a CTA's class is built once per
+# process and definition, not on every render.
+_CLASSES: dict[tuple[str, str], type] = {}
 
 
-def company_field():
-    return TextInput(label="Company", max_length=120, autocomplete="organization")
+def form_class_for(cta) -> type["LeadForm"]:
+    questions = cta.question_set
+    key = (questions.version, cta.consent_version)
+    form_class = _CLASSES.get(key)
+    if form_class is None:
+        builder = QuestionFormBuilder(questions, consent_text=cta.consent)
+        attrs = {**builder.formfields, "question_set": questions}
+        form_class = type("CTAForm", (LeadForm,), attrs)
+        if len(_CLASSES) > 500:
+            _CLASSES.clear()
+        _CLASSES[key] = form_class
+    return form_class
 
 
-class DownloadForm(LeadForm):
-    name = name_field()
-    email = EmailInput(label="Work email")
-    answer_fields = ("name", "email")
-    asks_consent = True
-
-
-class QuoteForm(LeadForm):
-    name = name_field()
-    email = EmailInput(label="Work email")
-    company = company_field()
-    phone = TextInput(
-        label="Phone (optional)",
-        max_length=40,
-        required=False,
-        autocomplete="tel",
-        validators=[PHONE],
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    budget = forms.ChoiceField(label="Budget", choices=BUDGETS)
-    timeline = forms.ChoiceField(label="Timeline", choices=TIMELINES)
-    message = MessageInput(
-        label="What do you need?",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A few lines on your goals is plenty.",
-    )
-    answer_fields = ("name", "email", "company", "phone", "budget", "timeline", "message")
-
-
-class NewsletterForm(LeadForm):
-    email = EmailInput(label="Email")
-    answer_fields = ("email",)
-    asks_consent = True
-
-
-class WebinarForm(LeadForm):
-    name = name_field()
-    email = EmailInput(label="Email")
-    company = company_field()
-    answer_fields = ("name", "email", "company")
-
-
-def form_for(cta, *args, **kwargs) -> LeadForm:
-    """The form of the CTA's kind (its entry in leads/kinds.py names it)."""
-    return kinds.get(cta.kind).form_class(cta, *args, **kwargs)
+def form_for(cta, *args, **kwargs) -> "LeadForm":
+    """The form of the CTA's questions (leads/questions/)."""
+    return form_class_for(cta)(cta, *args, **kwargs)

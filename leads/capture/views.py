@@ -93,12 +93,19 @@ def submit(request, cta_id):
         data = with_posted_from(request.POST, visit)
     except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
         return cta_response(request, cta, status=400, message=DAMAGED)
-    form = form_for(cta, data=data)
+    form = form_for(cta, data=data, through_step=through_step(data, cta))
     if not form.is_valid():
         return cta_response(request, cta, form=form, status=400)
+    if form.through_step is not None and form.through_step < cta.question_set.steps - 1:
+        # "Next" on a multi-step form: the steps so far are valid; the form goes on.
+        return cta_response(request, cta, form=form)
     try:
         result = services.lead_capture(
-            cta=cta, data=form.cleaned_data, answers=form.answers, visit=visit
+            cta=cta,
+            data=form.cleaned_data,
+            answers=form.answers,
+            consents=form.consents,
+            visit=visit,
         )
     except services.FormExpired as expired:
         return expired_response(request, cta, data, expired.token)
@@ -125,6 +132,15 @@ def submit(request, cta_id):
         return thanks_response(request, result.submission, "leads/thanks_fragment.html")
     thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.reference)])
     return HttpResponseRedirect(thanks_url, status=303)
+
+
+def through_step(data, cta) -> int | None:
+    """The step a multi-step form's "Next" asks to check (0-based), or None for a whole form.
+    Anything else a visitor may send reads as the whole form."""
+    value = str(data.get("through_step", ""))
+    if value.isascii() and value.isdigit() and int(value) < cta.question_set.steps:
+        return int(value)
+    return None
 
 
 def expired_response(request, cta, data, token):

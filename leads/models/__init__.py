@@ -6,6 +6,7 @@
 - contacts: people and sales notes; submissions: answers to CTAs and downloads
 - status: a lead's review status; deliveries: the follow-up outbox
 - subscriptions, scoring, campaigns, settings (lead settings, blocked domains)
+- questions: contact properties, form versions, the consent ledger by purpose
 
 Nothing here writes leads by itself: every write goes through `leads.services`.
 See docs/leads.md for how the pieces fit.
@@ -37,6 +38,13 @@ from .deliveries import (
     stuck_after,
     stuck_sending,
 )
+from .questions import (
+    ConsentPurpose,
+    ConsentRecord,
+    ContactProperty,
+    FormVersion,
+    PropertyType,
+)
 from .references import public_reference
 from .scoring import DEFAULT_FREE_MAIL_DOMAINS, ScoringRule, ScoringSettings, ScoringSignal
 from .status import OPEN_STATUSES, Status
@@ -54,16 +62,21 @@ __all__ = [
     "CallToAction",
     "CallToActionQuerySet",
     "Campaign",
+    "ConsentPurpose",
+    "ConsentRecord",
     "ConsentText",
     "Contact",
+    "ContactProperty",
     "ContactQuerySet",
     "Delivery",
     "DeliveryKind",
     "DeliveryQuerySet",
     "DeliveryStatus",
     "DownloadEvent",
+    "FormVersion",
     "LeadSettings",
     "Note",
+    "PropertyType",
     "ScoringRule",
     "ScoringSettings",
     "ScoringSignal",

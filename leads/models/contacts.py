@@ -7,6 +7,7 @@ Wagtail copies it into its audit log.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_countries.fields import CountryField
 
 from ..identity import normalise_email
 from .references import public_reference
@@ -39,6 +40,15 @@ class Contact(models.Model):
     company = models.CharField("company", max_length=120, blank=True)
     phone = models.CharField("phone", max_length=40, blank=True)
     job_title = models.CharField("job title", max_length=120, blank=True)
+    country = CountryField("country", blank=True, help_text="As the person chose it, e.g. 'DE'.")
+    properties = models.JSONField(
+        "other details",
+        default=dict,
+        blank=True,
+        help_text="Answers to questions that fill a contact property (first and last name, "
+        "company size, industry, properties sales managers add), by key, e.g. "
+        "{'company_size': '11-50'}. The latest answer wins.",
+    )
     created_at = models.DateTimeField("first seen", auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
     unsubscribed_at = models.DateTimeField(

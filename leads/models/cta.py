@@ -11,14 +11,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin
 from wagtail.search import index
 
 from .. import kinds, memo
 from ..kinds import CTAKind
 from ..permissions import lead_worker_choices
+from ..questions import presets
+from ..questions.blocks import QuestionsBlock
+from ..questions.definition import QuestionSet, questions_from_raw
 from ..validators import validate_one_line
 from .contacts import Contact
 from .status import Status
@@ -96,6 +101,13 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         default="Thank you! We have received your request.",
         help_text="Shown after a successful submission.",
     )
+    questions = StreamField(
+        QuestionsBlock(),
+        blank=True,
+        verbose_name="questions",
+        help_text="What the form asks, in order. Leave empty for the kind's standard "
+        "questions: they are filled in when you save, and you can change them.",
+    )
     confirmation_email_text = models.TextField(
         "confirmation email text",
         max_length=2000,
@@ -167,6 +179,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
             ],
             heading="What the reader sees",
         ),
+        FieldPanel("questions", heading="Form questions"),
         MultiFieldPanel(
             [
                 FieldPanel("thank_you_message"),
@@ -207,6 +220,19 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.questions and self.kind:
+            self.questions = presets.preset(self.kind)
+
+    @cached_property
+    def question_set(self) -> QuestionSet:
+        """The form's questions, read once per instance (the capture memoises CTAs)."""
+        from ..questions.properties import property_choices
+
+        raw = list(self.questions.raw_data) if self.questions else presets.preset(self.kind)
+        return questions_from_raw(raw, property_choices())
 
     @property
     def label(self) -> str:

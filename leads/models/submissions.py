@@ -68,7 +68,20 @@ class Submission(models.Model):
     )
     page_title = models.CharField("page title", max_length=255, blank=True)
     answers = models.JSONField(
-        "answers", default=dict, help_text="Every answer as submitted, by field name."
+        "answers", default=dict, help_text="Every answer as submitted, by question name."
+    )
+    form_version = models.ForeignKey(
+        "leads.FormVersion",
+        to_field="version",
+        db_column="form_version",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="form version",
+        db_index=False,  # read through the submission, never searched by
+        help_text="The questions as the reader saw them (labels, choices). Empty for leads "
+        "from before forms were built by editors: those read with the fixed forms' labels.",
     )
     consent_given = models.BooleanField(
         "consent given",

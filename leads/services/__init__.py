@@ -14,7 +14,6 @@ transaction commits; services never import leads.tasks. docs/leads.md has the ru
 """
 
 from .capture import (
-    CONTACT_FIELDS,
     PAGE_TITLE_SQL,
     CaptureResult,
     FormExpired,
@@ -100,7 +99,6 @@ from .subscriptions import (
 )
 
 __all__ = [
-    "CONTACT_FIELDS",
     "ERASE_BATCH",
     "IMPRESSION_UPSERT",
     "KEPT_UTM",

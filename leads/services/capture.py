@@ -23,20 +23,27 @@ from ..capture.tokens import FormToken, read_form_token
 from ..capture.visit import Visit
 from ..models import (
     CallToAction,
+    ConsentRecord,
     ConsentText,
     Contact,
     Delivery,
     DeliveryKind,
+    FormVersion,
     LeadSettings,
     Status,
     Submission,
     SubscriptionStatus,
     normalise_email,
 )
+from ..models.cta import consent_version as wording_version
+from ..questions import properties
+from ..questions.definition import Question, QuestionSet
+from ..questions.hidden import hidden_answers
 from . import outbox
 from .subscriptions import subscription_request
 
-CONTACT_FIELDS = ("name", "company", "phone", "job_title")
+# What the fixed forms' answers filled on the contact (leads from before the form builder).
+LEGACY_FILLED = {"name": "name", "company": "company", "phone": "phone", "job_title": "job_title"}
 
 
 class WebinarFull(Exception):
@@ -72,12 +79,21 @@ class PageRef(NamedTuple):
     title: str
 
 
-def lead_capture(*, cta: CallToAction, data: Mapping, answers: dict, visit: Visit) -> CaptureResult:
+def lead_capture(
+    *,
+    cta: CallToAction,
+    data: Mapping,
+    answers: dict,
+    visit: Visit,
+    consents: list[tuple[Question, bool]] = (),
+) -> CaptureResult:
     """The capture use case: what a valid form posted to a CTA becomes. The submit view calls
     it, and so should anything else that captures a lead (tests, demo data).
 
-    `data` is the form's cleaned data (its token, honeypot, first touch and consent), `answers`
-    what the reader answered (`LeadForm.answers`), `visit` what the view read off the request.
+    `data` is the form's cleaned data (its token, honeypot, first touch), `answers` what the
+    reader answered (`LeadForm.answers`), `consents` each consent question shown with whether
+    it was given (`LeadForm.consents`), `visit` what the view read off the request. Hidden
+    questions are answered here, from the visit.
     Refuses an expired form (FormExpired) and a rate-limited sender (RateLimited); otherwise
     classifies spam, finds the page the form was on, reads the attribution and stores the lead
     (raising WebinarFull when a webinar has no seat left): see `submission_capture`.
@@ -85,23 +101,45 @@ def lead_capture(*, cta: CallToAction, data: Mapping, answers: dict, visit: Visi
     token = read_form_token(data["token"], cta.pk)
     if token.valid and token.expired:
         raise FormExpired(token)
-    if visit.ip is not None and spam.rate_limited(ip=visit.ip, email=data["email"]):
+    if visit.ip is not None and spam.rate_limited(ip=visit.ip, email=answers["email"]):
         raise RateLimited
+    questions = cta.question_set
+    page = page_for_submission(token.page_id)
+    attribution = Attribution.for_visit(
+        visit,
+        first_landing=data["first_landing"],
+        first_referrer=data["first_referrer"],
+        posted_from=data["posted_from"],
+    )
+    answers = answers | hidden_answers(
+        questions, attribution=attribution, page_title=page.title if page else ""
+    )
     return submission_capture(
         cta=cta,
         answers=answers,
-        consent_given=data.get("consent", True),
+        # The CTA's own wording: ticked where a box shows it, else shown as a notice.
+        consent_given=all(given for q, given in consents if not q.text),
         consent_version=token.consent_version,
-        page=page_for_submission(token.page_id),
-        attribution=Attribution.for_visit(
-            visit,
-            first_landing=data["first_landing"],
-            first_referrer=data["first_referrer"],
-            posted_from=data["posted_from"],
-        ),
+        consents=consents,
+        page=page,
+        attribution=attribution,
         nonce=token.nonce,
-        spam_reasons=spam.spam_reasons(data=data, token=token, honeypot=data["website"]),
+        spam_reasons=spam.spam_reasons(
+            data=screened(questions, answers), token=token, honeypot=data["website"]
+        ),
     )
+
+
+def screened(questions: QuestionSet, answers: dict) -> dict:
+    """The answers as the spam checks read them: by the contact property they fill (a "Full
+    name" question is checked as the name), and every long text as the message."""
+    by_property = {
+        key: answers[name] for name, key in questions.filled_properties.items() if name in answers
+    }
+    messages = [
+        str(answers.get(q.name) or "") for q in questions.questions if q.type == "long_text"
+    ]
+    return {**answers, **by_property, "message": "\n".join(filter(None, messages))}
 
 
 # The page a form token names, read with one plain SELECT: every lead asks, and on this path
@@ -140,6 +178,7 @@ def submission_capture(
     answers: dict,
     consent_given: bool,
     consent_version: str,
+    consents: list[tuple[Question, bool]] = (),
     page: PageRef | None = None,
     attribution: Attribution,
     nonce: str,
@@ -155,6 +194,12 @@ def submission_capture(
     key = idempotency_key(cta_id=cta.pk, nonce=nonce, answers=answers)
     # Reads first, outside the transaction: on SQLite the transaction holds the one write lock.
     consent = consent_text_for(cta, consent_version)
+    questions = cta.question_set
+    version = form_version_for(questions)
+    ledger = [
+        ConsentRecord(purpose=q.purpose, given=given, text=consent_wording(q.text or cta.consent))
+        for q, given in consents
+    ]
     send_webhook = bool(LeadSettings.current().webhook_url)
     now = timezone.now()
     submission = Submission(
@@ -165,6 +210,7 @@ def submission_capture(
         page_id=page.pk if page else None,
         page_title=page.title if page else "",
         answers=answers,
+        form_version_id=version,
         consent_given=consent_given,
         consent=consent,
         consent_at=now,
@@ -189,8 +235,15 @@ def submission_capture(
             if not spam_reasons and cta.kind_entry.holds_seats:
                 reserve_seat(cta, email=answers["email"])
             if not spam_reasons:
-                submission.contact = contact_upsert(answers)
+                submission.contact = contact_upsert(answers, filled=questions.filled_properties)
             rows.insert([submission])
+            for record in ledger:
+                record.submission, record.contact, record.recorded_at = (
+                    submission,
+                    submission.contact,
+                    now,
+                )
+            rows.insert(ledger)
             deliveries = [] if spam_reasons else follow_up_create(submission, send_webhook)
     except IntegrityError:
         # Already stored: a double click, a refresh of the POST or a replay (possibly by a
@@ -222,8 +275,35 @@ def consent_text_for(cta: CallToAction, version: str) -> ConsentText:
 
 
 def consent_text_record(cta: CallToAction) -> None:
-    """Keep the CTA's current consent wording (called when a CTA is saved)."""
+    """Keep the CTA's current consent wordings and the version of its questions (called when a
+    CTA is saved)."""
     ConsentText.objects.get_or_create(version=cta.consent_version, defaults={"text": cta.consent})
+    for question in cta.question_set.consents:
+        consent_wording(question.text or cta.consent)
+    form_version_for(cta.question_set)
+
+
+def consent_wording(text: str) -> ConsentText:
+    """The ledger's entry for a consent question's exact wording, created the first time."""
+    version = wording_version(text)
+
+    def load():
+        return ConsentText.objects.get_or_create(version=version, defaults={"text": text})[0]
+
+    return memo.consent_texts.get(version, load)
+
+
+def form_version_for(questions: QuestionSet) -> str:
+    """The version of a form's questions, kept (once) with their labels for the submissions
+    that answer them."""
+
+    def load():
+        FormVersion.objects.get_or_create(
+            version=questions.version, defaults={"questions": questions.vocabulary()}
+        )
+        return questions.version
+
+    return memo.form_versions.get(questions.version, load)
 
 
 def reserve_seat(cta: CallToAction, *, email: str = "") -> None:
@@ -241,16 +321,21 @@ def holds_seat(cta: CallToAction, email: str) -> bool:
     return cta.seat_holders().filter(email=normalise_email(email)).exists()
 
 
-def contact_upsert(answers: dict) -> Contact:
+def contact_upsert(answers: dict, *, filled: dict[str, str] | None = None) -> Contact:
     """The contact for this email, created if new, with the details given last.
 
-    One INSERT ... ON CONFLICT (email) DO UPDATE: atomic under any concurrency (one contact
-    per person), no savepoint, and only the details given now are overwritten, so an empty
-    answer never erases a known value. The returned object carries the id and what was given.
+    `filled` maps question names to the contact properties they fill (the fixed forms' for
+    older answers). One INSERT ... ON CONFLICT (email) DO UPDATE: atomic under any concurrency
+    (one contact per person), no savepoint, and only the details given now are overwritten, so
+    an empty answer never erases a known value; other properties are merged into the known
+    ones. The returned object carries the id and what was given.
     """
-    details = {name: answers[name] for name in CONTACT_FIELDS if answers.get(name)}
-    contact = Contact(email=normalise_email(answers["email"]), **details)
-    rows.upsert(contact, unique=["email"], update=[*details, "updated_at"])
+    columns, extra = properties.contact_details(
+        answers, LEGACY_FILLED if filled is None else filled
+    )
+    contact = Contact(email=normalise_email(answers["email"]), properties=extra, **columns)
+    update = [*columns, "updated_at"]
+    rows.upsert(contact, unique=["email"], update=update, merge=["properties"] if extra else [])
     return contact
 
 

@@ -174,7 +174,11 @@ def submission_release(*, submission: Submission, by) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.SPAM:
         raise ValidationError("Only quarantined submissions can be released.")
-    submission.contact = contact_upsert(submission.answers | {"email": submission.email})
+    filled = submission.form_version.filled if submission.form_version_id else None
+    submission.contact = contact_upsert(
+        submission.answers | {"email": submission.email}, filled=filled
+    )
+    submission.consent_records.update(contact=submission.contact)
     submission.status = Status.NEW
     submission.status_changed_at = timezone.now()
     submission.save(update_fields=["contact", "status", "status_changed_at"])

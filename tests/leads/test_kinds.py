@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core import mail
 
 from leads import kinds
-from leads.capture.forms import LeadForm
 from leads.models import CallToAction, CTAKind, DeliveryKind, Submission
+from leads.questions import presets
+from leads.questions.definition import definition_errors, questions_from_raw
 from tests import factories
 from tests.factories import make_cta
 
@@ -41,9 +42,10 @@ def test_each_kind_gives_what_the_lead_path_asks_for(kind):
     assert len(kind.value) <= CallToAction._meta.get_field("kind").max_length
     assert len(kind.value) <= Submission._meta.get_field("cta_kind").max_length
     assert kind.value.isidentifier() and kind.value.islower() and kind.value != "default"
-    # The form: a lead form that asks for the email the contact is keyed on.
-    assert issubclass(kind.form_class, LeadForm)
-    assert "email" in kind.form_class.answer_fields
+    # The standard questions: a valid form that asks for the email the contact is keyed on.
+    questions = questions_from_raw(presets.preset(kind.value))
+    assert definition_errors(questions) == []
+    assert questions.email_question.name == "email"
     # The button and the email subject: one line that fits.
     assert 0 < len(kind.button_label) <= CallToAction._meta.get_field("button_label").max_length
     assert "\n" not in kind.button_label
@@ -83,7 +85,7 @@ WORKSHOP = kinds.Kind(
     "workshop",
     "Workshop booking",
     button_label="Book my place",
-    form="leads.capture.forms.WebinarForm",
+    questions_like="webinar",
     confirmation_subject="Your place is booked: {}",
     holds_seats=True,
 )
