@@ -16,6 +16,8 @@ from blog.models import ArticlePage, HomePage
 from leads import services
 from leads.models import CallToAction, CTAKind, TopicCTA
 
+from .questions import QUOTE_QUESTIONS
+
 PLAYBOOK_TITLE = "The Lead Scoring Playbook"
 
 # The playbook's text, written for the demo: a cover, contents, four short chapters and a
@@ -266,6 +268,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "confirmation_email_text": "We have your request and a consultant is reading it. "
             "Expect your quote within two working days.",
             "consent_text": consent_wording(CONSENT_NOTICE, "prepare and send my quote"),
+            "questions": QUOTE_QUESTIONS,
         },
         CTAKind.NEWSLETTER: {
             "title": "Newsletter: The Qualified Lead",

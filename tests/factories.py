@@ -94,6 +94,29 @@ def make_cta(kind="quote", **fields):
     return cta
 
 
+def make_builder_cta(questions=None, **fields):
+    """A quote CTA asking the demo's built form (demo/questions.py: two steps, properties, a
+    condition, a hidden campaign field, an optional marketing consent), or `questions`."""
+    from demo.questions import QUOTE_QUESTIONS
+
+    return make_cta("quote", questions=questions or QUOTE_QUESTIONS, **fields)
+
+
+# What a person answers to the demo's built form (make_builder_cta), CRM question included.
+BUILDER_ANSWERS = {
+    "first_name": "Ana",
+    "last_name": "Lima",
+    "email": "ana@acme.example",
+    "company": "Acme",
+    "company_size": "11-50",
+    "uses_crm": "yes",
+    "which_crm": "hubspot",
+    "budget": "5k-20k",
+    "timeline": "quarter",
+    "message": "A quote for forms on our blog, please.",
+}
+
+
 # Answers a person would give, per CTA kind.
 ANSWERS = {
     "download": {"name": "Ana Lima", "email": "ana@acme.example", "consent": "on"},
@@ -132,7 +155,8 @@ def lead_form_data(cta, *, page=None, age_seconds=60, **answers):
         "first_landing": "",
         "first_referrer": "",
     }
-    return data | ANSWERS[cta.kind] | answers
+    given = BUILDER_ANSWERS if "first_name" in cta.question_set.by_name else ANSWERS[cta.kind]
+    return data | given | answers
 
 
 def capture_lead(cta, *, nonce="render-1", spam_reasons=(), **answers):

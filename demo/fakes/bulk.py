@@ -27,7 +27,7 @@ from leads.models import (
 from .history import NOTES, reader_delivery, reviewed_at, status_for
 from .people import Person, invent_person, typed_email
 from .rows import RowWriter, reset_sequences
-from .submissions import Placement, answers_for, attribution_for, pick_placement, seed_key
+from .submissions import Placement, answered, form_version_for, pick_placement, seed_key
 
 
 @dataclass
@@ -126,7 +126,8 @@ def generate(
             cta_title=cta.title,
             page_id=placement.page.pk,
             page_title=placement.page.title,
-            answers=answers_for(cta.kind, person, rng, email),
+            form_version_id=form_version_for(cta.question_set),
+            **answered(cta, person, rng, email, placement.url),
             consent_given=True,
             consent_id=consent_ids.get(cta.pk),
             consent_at=received_at,
@@ -137,7 +138,6 @@ def generate(
             spam_reasons=["honeypot"] if spam else [],
             owner_id=owner_id,
             idempotency_key=seed_key(f"bench-{seed}", number),
-            **attribution_for(rng, placement.url),
         )
         if changed_at is not None and not spam:
             writers[ModelLogEntry].add(

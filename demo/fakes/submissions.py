@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from leads.answers import BUDGETS, TIMELINES
 from leads.models import CTAKind, Status, Submission
 from leads.questions import presets
-from leads.questions.definition import questions_from_raw
+from leads.questions.definition import QuestionSet, questions_from_raw
 
 from .history import reviewed_at
 from .people import Person, typed_email
@@ -59,11 +59,42 @@ ANSWERS = {
 }
 
 
-def answers_for(kind: str, person: Person, rng: random.Random, email: str) -> dict:
-    """The answers the kind's standard questions ask for, in order, as a submission stores
-    them."""
-    fields = [q.name for q in questions_from_raw(presets.preset(kind)).answers]
-    return {name: ANSWERS.get(name, lambda *_: "")(person, rng, email) for name in fields}
+def answers_for(
+    questions: QuestionSet, person: Person, rng: random.Random, email: str, utm_campaign=""
+) -> dict:
+    """Invented answers to a form's questions, in order, as a submission stores them: known
+    fields from the person, a choice from each choice question, a question shown on a
+    condition only when its condition holds, and hidden fields from the visit."""
+    answers = {}
+    for question in questions.answers:
+        if question.show_if:
+            target, codes = question.show_if
+            given = answers.get(target)
+            given = given if isinstance(given, list) else [given]
+            if not set(map(str, given)) & set(codes):
+                continue
+        if question.name in ANSWERS:
+            answers[question.name] = ANSWERS[question.name](person, rng, email)
+        elif question.fills in {"first_name", "last_name"}:
+            first, _, last = person.name.partition(" ")
+            answers[question.name] = first if question.fills == "first_name" else last
+        elif question.type == "checkboxes":
+            codes = [code for code, _ in question.choices]
+            answers[question.name] = rng.sample(codes, rng.randint(1, min(2, len(codes))))
+        elif question.choices:
+            answers[question.name] = rng.choice(question.choices)[0]
+        elif question.type == "country":
+            answers[question.name] = rng.choice(["DE", "GB", "NL", "FR", "US", "ES"])
+        elif question.is_hidden and question.source == "utm_campaign":
+            answers[question.name] = utm_campaign
+        else:
+            answers[question.name] = ""
+    return answers
+
+
+def preset_questions(kind: str) -> QuestionSet:
+    """A kind's standard questions (for a CTA that has none saved)."""
+    return questions_from_raw(presets.preset(kind))
 
 
 def attribution_for(rng: random.Random, page_url: str) -> dict:
@@ -86,6 +117,21 @@ def attribution_for(rng: random.Random, page_url: str) -> dict:
         "landing_page": page_url,
         "first_touch": first_touch,
     }
+
+
+def answered(cta, person: Person, rng: random.Random, email: str, page_url: str) -> dict:
+    """A submission's attribution and its answers to the CTA's questions (a hidden campaign
+    field takes the visit's utm_campaign, as the capture fills it)."""
+    attribution = attribution_for(rng, page_url)
+    questions = cta.question_set
+    answers = answers_for(questions, person, rng, email, attribution["utm_campaign"])
+    return {**attribution, "answers": answers}
+
+
+def form_version_for(questions: QuestionSet) -> str:
+    from leads.services.capture import form_version_for as kept
+
+    return kept(questions)
 
 
 def seed_key(label: str, number: int) -> str:
@@ -130,7 +176,8 @@ def submission_for(
         cta_title=cta.title,
         page=placement.page,
         page_title=placement.page.title if placement.page else "",
-        answers=answers_for(cta.kind, person, rng, email),
+        form_version_id=form_version_for(cta.question_set),
+        **answered(cta, person, rng, email, placement.url),
         consent_given=True,
         consent_id=consent_id,
         consent_at=received_at,
@@ -140,5 +187,4 @@ def submission_for(
         status_changed_at=None if status == Status.NEW else reviewed_at(rng, received_at),
         owner_id=owner_id,
         idempotency_key=key,
-        **attribution_for(rng, placement.url),
     )

@@ -13,7 +13,7 @@ def _question(kind: str, name: str, label: str, **value) -> dict:
 
 
 def _choices(pairs) -> list[dict]:
-    return [{"type": "item", "value": {"label": label, "value": code}} for code, label in pairs]
+    return [{"label": label, "value": code} for code, label in pairs]
 
 
 def name(**extra):

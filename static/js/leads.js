@@ -230,4 +230,142 @@
   }
 
   watchImpressions();
+
+  // Questions shown on a condition ("Which CRM?" once "Do you use a CRM?" is Yes): shown and
+  // hidden as the reader answers. A hidden question's inputs are disabled, so they are not
+  // sent; the server drops their answers anyway. Without this file every question is on the
+  // page, each conditional one saying when it applies.
+  function answersOf(form, name) {
+    var element = form.elements[name];
+    if (!element) return [];
+    var inputs = element.length !== undefined && !element.options ? element : [element];
+    var values = [];
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.disabled) return;
+      if (input.options) {
+        if (input.value) values.push(input.value);
+      } else if (input.type === "checkbox" && inputs.length === 1 && input.value === "on") {
+        values.push(input.checked ? "yes" : "no"); // a consent box
+      } else if ((input.type === "checkbox" || input.type === "radio")) {
+        if (input.checked) values.push(input.value);
+      } else if (input.value) {
+        values.push(input.value);
+      }
+    });
+    return values;
+  }
+
+  function applyConditions(form) {
+    // In form order, so that a question hidden by its own condition hides those after it.
+    form.querySelectorAll("[data-show-if]").forEach(function (field) {
+      var wanted = field.dataset.showAnswers.split(",");
+      var shown = answersOf(form, field.dataset.showIf).some(function (value) {
+        return wanted.indexOf(value) !== -1;
+      });
+      field.hidden = !shown;
+      field.querySelectorAll("input, select, textarea").forEach(function (input) {
+        input.disabled = !shown;
+      });
+    });
+  }
+
+  // Multi-step forms: one step at a time. "Next" asks the server to check the steps so far
+  // (through_step), which answers with the form at the next step or with this step's errors;
+  // "Back" only shows the step before. The last step's button sends the form.
+  function showStep(form, number) {
+    var steps = form.querySelectorAll(".lead-form__step");
+    var last = steps.length - 1;
+    number = Math.max(0, Math.min(number, last));
+    form.dataset.currentStep = String(number);
+    steps.forEach(function (step, index) { step.hidden = index !== number; });
+    var actions = form.querySelector(".lead-form__actions");
+    var submit = actions.querySelector("[data-lead-submit]");
+    var back = actions.querySelector("[data-lead-back]");
+    var next = actions.querySelector("[data-lead-next]");
+    if (!back) {
+      back = document.createElement("button");
+      back.type = "button";
+      back.className = "button button--secondary";
+      back.dataset.leadBack = "";
+      back.textContent = "Back";
+      back.addEventListener("click", function () {
+        showStep(form, Number(form.dataset.currentStep) - 1);
+        focusStep(form);
+      });
+      next = document.createElement("button");
+      next.type = "button";
+      next.className = "button";
+      next.dataset.leadNext = "";
+      next.textContent = "Next";
+      next.addEventListener("click", function () { checkStep(form); });
+      actions.insertBefore(back, submit);
+      actions.insertBefore(next, submit);
+    }
+    back.hidden = number === 0;
+    next.hidden = number === last;
+    submit.hidden = number !== last;
+  }
+
+  function focusStep(form) {
+    var step = form.querySelector(".lead-form__step:not([hidden])");
+    var first = step && step.querySelector("input:not([disabled]), select, textarea");
+    if (first) first.focus();
+  }
+
+  function checkStep(form) {
+    var box = form.closest("[data-lead-cta]");
+    if (!box || !window.fetch) return form.submit();
+    fillFirstTouch(form);
+    var body = new URLSearchParams(new FormData(form));
+    body.set("through_step", form.dataset.currentStep);
+    box.setAttribute("aria-busy", "true");
+    window
+      .fetch(form.action, {
+        method: "POST",
+        body: body,
+        headers: { "X-Requested-With": "leadsite", Accept: "text/html" },
+        credentials: "same-origin",
+      })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          if (!html) throw new Error("empty response");
+          box.innerHTML = html;
+          box.removeAttribute("aria-busy");
+          var fresh = box.querySelector("[data-lead-form]");
+          if (fresh) enhanceForm(fresh);
+          if (response.ok && fresh) focusStep(fresh);
+          else focusResult(box);
+        });
+      })
+      .catch(function () {
+        box.removeAttribute("aria-busy");
+        form.submit(); // every step on one page, checked as a whole
+      });
+  }
+
+  function enhanceForm(form) {
+    if (form.dataset.enhanced) return;
+    form.dataset.enhanced = "1";
+    form.querySelectorAll("[data-condition-note]").forEach(function (note) { note.hidden = true; });
+    applyConditions(form);
+    form.addEventListener("change", function () { applyConditions(form); });
+    if (form.querySelector(".lead-form__step")) {
+      form.classList.add("lead-form--stepped");
+      showStep(form, Number(form.dataset.currentStep || 0));
+    }
+  }
+
+  function enhanceAll(root) {
+    root.querySelectorAll("[data-lead-form]").forEach(enhanceForm);
+  }
+
+  enhanceAll(document);
+  // A CTA box refilled by submitInPlace (errors, a new form) is enhanced again.
+  if ("MutationObserver" in window) {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.target.nodeType === 1) enhanceAll(change.target);
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
 })();

@@ -1,0 +1,71 @@
+"""The demo quote form as an editor would build it: two steps, contact properties, a question
+shown on a condition, a hidden campaign field and an optional marketing consent. The demo's
+quote CTA asks it, and bench/leads posts it (12 questions and a step break)."""
+
+from leads.answers import BUDGETS, TIMELINES
+
+
+def _choices(pairs):
+    return [{"label": label, "value": code} for code, label in pairs]
+
+
+def _q(kind, name, label, **value):
+    return {"type": kind, "value": {"name": name, "label": label, **value}}
+
+
+CRMS = [
+    ("hubspot", "HubSpot"),
+    ("salesforce", "Salesforce"),
+    ("pipedrive", "Pipedrive"),
+    ("zoho", "Zoho CRM"),
+    ("other", "Another one"),
+]
+
+QUOTE_QUESTIONS = [
+    _q("text", "first_name", "First name", property="first_name", required=True),
+    _q("text", "last_name", "Last name", property="last_name", required=True),
+    _q("email", "email", "Work email", property="email", required=True),
+    _q("text", "company", "Company", property="company", required=True),
+    {"type": "step", "value": {"heading": "About your project"}},
+    # No choices of its own: the contact property's (sales managers keep them).
+    _q("dropdown", "company_size", "Company size", property="company_size", required=True),
+    _q(
+        "radio",
+        "uses_crm",
+        "Do you use a CRM today?",
+        required=True,
+        choices=_choices([("yes", "Yes"), ("no", "No")]),
+    ),
+    _q(
+        "dropdown",
+        "which_crm",
+        "Which CRM?",
+        required=True,
+        choices=_choices(CRMS),
+        help_text="We connect leads to it on day one.",
+        show_if={"question": "uses_crm", "answers": "yes"},
+    ),
+    _q("dropdown", "budget", "Budget", required=True, choices=_choices(BUDGETS)),
+    _q("dropdown", "timeline", "Timeline", required=True, choices=_choices(TIMELINES)),
+    _q(
+        "long_text",
+        "message",
+        "What do you need?",
+        required=False,
+        help_text="A few lines on your goals is plenty.",
+    ),
+    {
+        "type": "hidden",
+        "value": {"name": "campaign", "label": "Campaign", "source": "utm_campaign", "value": ""},
+    },
+    {
+        "type": "consent",
+        "value": {
+            "name": "consent_marketing",
+            "purpose": "marketing",
+            "text": "Also send me The Qualified Lead, our newsletter, every other Tuesday. I can "
+            "unsubscribe at any time.",
+            "required": False,
+        },
+    },
+]
