@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from django.db import connections
 
 from blog.site_tree import ensure_site_tree
 from leads.memo import Memo
@@ -15,6 +16,24 @@ def empty_caches():
     for cache in caches.all():
         cache.clear()
     Memo.clear_all()  # the capture path's per-process memos hold rows of earlier tests
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migration_rows_restored_at_exit(django_db_setup, django_db_blocker):
+    """Leave the test database as the migrations made it, for the next run to reuse.
+
+    Every browser test and migration test ends with a flush (see tests/e2e `site`), and
+    serialized rollback puts the rows the migrations made (Wagtail's root page and root
+    collection) back only when the next such test starts. The last one would leave the
+    database without them, and the next run, which reuses the database (`--reuse-db` in
+    pyproject.toml), would fail every test that needs the page tree. Saving a serialized row that is still there updates it, so this is safe either way.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
