@@ -26,7 +26,8 @@ def migration_rows_restored_at_exit(django_db_setup, django_db_blocker):
     serialized rollback puts the rows the migrations made (Wagtail's root page and root
     collection) back only when the next such test starts. The last one would leave the
     database without them, and the next run, which reuses the database (`--reuse-db` in
-    pyproject.toml), would fail every test that needs the page tree. Saving a serialized row that is still there updates it, so this is safe either way.
+    pyproject.toml), would fail every test that needs the page tree. Saving a serialized row
+    that is still there updates it, so this is safe either way.
     """
     yield
     with django_db_blocker.unblock():
