@@ -60,8 +60,9 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         "kind",
         max_length=16,
         choices=CTAKind.choices,
-        help_text="Decides which fields the form asks for. Downloads need a document, "
-        "webinars a date and a seat limit.",
+        help_text="Decides what follows a submission (a gated document, a double opt-in, a "
+        "seat) and the questions a new CTA starts with. Downloads need a document, webinars a "
+        "date and a seat limit.",
     )
     title = models.CharField(
         "internal name",

@@ -47,17 +47,21 @@ def name_from(label: str) -> str:
 
 
 class ChoiceBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=120, help_text="What the reader sees, e.g. '11-50'.")
+    label = blocks.CharBlock(
+        max_length=120, label="Choice", help_text="Choice: what the reader sees, e.g. '11-50'."
+    )
     value = blocks.CharBlock(
         required=False,
         max_length=60,
-        help_text="Stored code, e.g. '11-50'. Leave blank to make it from the label; keep it "
-        "once leads have answered, so filters and scoring rules go on matching.",
+        label="Code",
+        help_text="Code: blank makes one. Keep it once leads have answered.",
     )
 
     class Meta:
         icon = "list-ul"
         label = "Choice"
+        # Label and code side by side: a list of choices reads as a list.
+        form_template = "leads/admin/questions/choice_block.html"
 
     def clean(self, value):
         value = super().clean(value)
@@ -98,7 +102,7 @@ class QuestionBlock(blocks.StructBlock):
         help_text="How the answer is stored, e.g. 'company_size': lower-case letters, digits "
         "and _. Filled from the label when blank; keep it once leads have answered.",
     )
-    help_text = blocks.CharBlock(required=False, max_length=300, label="help text")
+    help_text = blocks.CharBlock(required=False, max_length=300, label="Help text")
     required = blocks.BooleanBlock(required=False, default=True, label="must be answered")
     property = blocks.ChoiceBlock(
         choices=properties.choices,
@@ -113,6 +117,8 @@ class QuestionBlock(blocks.StructBlock):
 
     class Meta:
         form_classname = "ls-question"
+        # Collapsed, each question is one line (its type and label): the form reads as a list.
+        collapsed = True
 
     def clean(self, value):
         value = super().clean(value)
@@ -261,6 +267,7 @@ class ConsentQuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "tick-inverse"
         label = "Consent"
+        collapsed = True
 
     def clean(self, value):
         value = super().clean(value)
@@ -287,6 +294,7 @@ class HiddenQuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "view"
         label = "Hidden field"
+        collapsed = True
 
     def clean(self, value):
         value = super().clean(value)
@@ -313,6 +321,10 @@ class StepBlock(blocks.StructBlock):
 
 
 class QuestionsBlock(blocks.StreamBlock):
+    class Meta:
+        # Each question one line (its type and label) until opened: the form reads as a list.
+        collapsed = True
+
     text = TextQuestionBlock()
     email = EmailQuestionBlock()
     phone = PhoneQuestionBlock()
