@@ -48,18 +48,19 @@ def name_from(label: str) -> str:
 
 class ChoiceBlock(blocks.StructBlock):
     label = blocks.CharBlock(
-        max_length=120, label="Choice", help_text="Choice: what the reader sees, e.g. '11-50'."
+        max_length=120, label="Choice", help_text="What the reader sees, e.g. '11-50 people'."
     )
     value = blocks.CharBlock(
         required=False,
         max_length=60,
         label="Code",
-        help_text="Code: blank makes one. Keep it once leads have answered.",
+        help_text="Blank makes one. Keep it once leads have answered.",
     )
 
     class Meta:
         icon = "list-ul"
         label = "Choice"
+        label_format = "{label}"
         # Label and code side by side: a list of choices reads as a list.
         form_template = "leads/admin/questions/choice_block.html"
 
@@ -68,27 +69,6 @@ class ChoiceBlock(blocks.StructBlock):
         if not value["value"]:
             value["value"] = slugify(value["label"])[:60] or value["label"][:60]
         return value
-
-
-class ConditionBlock(blocks.StructBlock):
-    question = blocks.CharBlock(
-        required=False,
-        max_length=40,
-        label="Show only when question",
-        help_text="The name of an earlier choice or yes/no question, e.g. 'uses_crm'. "
-        "Leave blank to always ask.",
-    )
-    answers = blocks.CharBlock(
-        required=False,
-        max_length=200,
-        label="has the answer",
-        help_text="One or more of its choice codes, separated by commas, e.g. 'yes'. Answers "
-        "to a question hidden this way are not stored.",
-    )
-
-    class Meta:
-        form_classname = "ls-question-condition"
-        collapsed = True
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -111,12 +91,28 @@ class QuestionBlock(blocks.StructBlock):
         help_text="The answer also updates this detail of the contact. Other answers stay "
         "with the submission.",
     )
-    show_if = ConditionBlock(label="Condition")
+    # The condition: two plain fields, not a nested block (nested blocks are landmarks of
+    # their own, all named alike).
+    show_if_question = blocks.CharBlock(
+        required=False,
+        max_length=40,
+        label="Show only when question",
+        help_text="The name of an earlier choice or consent question, e.g. 'uses_crm'. Leave "
+        "blank to always ask.",
+    )
+    show_if_answers = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label="has the answer",
+        help_text="One or more of its choice codes, separated by commas, e.g. 'yes'. Answers "
+        "to a question hidden this way are not stored.",
+    )
 
     type = ""  # the question type, as `Question.type` and the form builder name it
 
     class Meta:
         form_classname = "ls-question"
+        label_format = "{label}"  # the block's title in the editor: the question
         # Collapsed, each question is one line (its type and label): the form reads as a list.
         collapsed = True
 
@@ -267,6 +263,7 @@ class ConsentQuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "tick-inverse"
         label = "Consent"
+        label_format = "{purpose}"
         collapsed = True
 
     def clean(self, value):
@@ -294,6 +291,7 @@ class HiddenQuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "view"
         label = "Hidden field"
+        label_format = "{label}"
         collapsed = True
 
     def clean(self, value):
@@ -318,6 +316,7 @@ class StepBlock(blocks.StructBlock):
     class Meta:
         icon = "arrow-right"
         label = "Step break"
+        label_format = "{heading}"
 
 
 class QuestionsBlock(blocks.StreamBlock):

@@ -158,10 +158,9 @@ def questions_from_raw(raw: list, property_choices: dict | None = None) -> Quest
             choices = tuple(tuple(pair) for pair in property_choices.get(value.get("property"), ()))
         if kind == "consent":
             choices = YES_NO
-        condition = _struct(value.get("show_if"))
         show_if = None
-        if condition.get("question"):
-            show_if = (str(condition["question"]).strip(), _codes(condition.get("answers")))
+        if value.get("show_if_question"):
+            show_if = (str(value["show_if_question"]).strip(), _codes(value.get("show_if_answers")))
         questions.append(
             Question(
                 type=kind,

@@ -58,7 +58,7 @@ def test_two_questions_with_one_name_are_refused():
 def test_a_condition_on_a_later_or_unknown_question_is_refused():
     later = {
         "type": "text",
-        "value": {"label": "Which CRM?", "show_if": {"question": "uses_crm", "answers": "yes"}},
+        "value": {"label": "Which CRM?", "show_if_question": "uses_crm", "show_if_answers": "yes"},
     }
     uses = {
         "type": "radio",
@@ -74,7 +74,11 @@ def test_a_condition_on_an_answer_the_question_does_not_offer_is_refused():
     }
     which = {
         "type": "text",
-        "value": {"label": "Which CRM?", "show_if": {"question": "uses_crm", "answers": "maybe"}},
+        "value": {
+            "label": "Which CRM?",
+            "show_if_question": "uses_crm",
+            "show_if_answers": "maybe",
+        },
     }
     assert "(its codes: yes, no)" in errors_of(EMAIL, uses, which)
 
