@@ -1,6 +1,7 @@
 """The demo quote form as an editor would build it: two steps, contact properties, a question
-shown on a condition, a hidden campaign field and an optional marketing consent. The demo's
-quote CTA asks it, and bench/leads posts it (12 questions and a step break)."""
+shown on a condition, a hidden campaign field, an optional marketing consent, and two questions
+asked of returning people only (progressive profiling). The demo's quote CTA asks it, and
+bench/leads posts it: 12 questions a first-time visitor gets, and a step break."""
 
 from leads.answers import BUDGETS, TIMELINES
 
@@ -26,6 +27,8 @@ QUOTE_QUESTIONS = [
     _q("text", "last_name", "Last name", property="last_name", required=True),
     _q("email", "email", "Work email", property="email", required=True),
     _q("text", "company", "Company", property="company", required=True),
+    # Progressive profiling: asked of returning people in place of what we know of them.
+    _q("text", "job_title", "Job title", property="job_title", required=True, queued=True),
     {"type": "step", "value": {"heading": "About your project"}},
     # No choices of its own: the contact property's (sales managers keep them).
     _q("dropdown", "company_size", "Company size", property="company_size", required=True),
@@ -46,6 +49,7 @@ QUOTE_QUESTIONS = [
         show_if_question="uses_crm",
         show_if_answers="yes",
     ),
+    _q("dropdown", "industry", "Industry", property="industry", required=True, queued=True),
     _q("dropdown", "budget", "Budget", required=True, choices=_choices(BUDGETS)),
     _q("dropdown", "timeline", "Timeline", required=True, choices=_choices(TIMELINES)),
     _q(

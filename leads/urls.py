@@ -10,6 +10,7 @@ app_name = "leads"
 urlpatterns = [
     path("cta/<int:cta_id>/", views.cta_page, name="cta"),
     path("cta/<int:cta_id>/submit/", views.submit, name="submit"),
+    path("cta/<int:cta_id>/form/", views.known_form, name="known_form"),
     path("cta/<int:cta_id>/seen/", beacons.seen, name="seen"),
     path("forms/viewed/", beacons.forms_viewed, name="forms_viewed"),
     path("thanks/<str:token>/", links.thanks, name="thanks"),

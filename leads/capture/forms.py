@@ -7,6 +7,7 @@ from django import forms
 from ..cleaning import clip_url
 from ..questions.build import QuestionFormBuilder, stored_value
 from ..questions.definition import QuestionSet
+from .recognition import profile_token, read_profile_token
 from .tokens import form_token
 
 
@@ -34,11 +35,17 @@ class LeadForm(forms.Form):
     # the corrected resend, posted from /leads/cta/<id>/submit/, keeps the visit's attribution
     # without JavaScript (attribution.with_posted_from). Clipped like the two above.
     posted_from = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Progressive profiling: which questions a recognised person's form asks, signed
+    # (recognition.py). Empty in the cached page, whose form asks the first-time questions.
+    profile = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
 
     # Set on each CTA's built class (form_class_for).
     question_set = QuestionSet(())
 
-    def __init__(self, cta, *args, page=None, through_step=None, **kwargs):
+    def __init__(self, cta, *args, page=None, through_step=None, asked=None, token=None, **kwargs):
+        """`asked`: the names of the questions this form asks (a recognised person's, see
+        recognition.asked_of); by default those a first-time visitor is asked, or those the
+        posted profile token names. `token`: the render token to carry, when not a new one."""
         self.cta = cta
         # Validate only the steps up to this one (0-based): the "Next" of a multi-step form.
         self.through_step = through_step
@@ -48,21 +55,40 @@ class LeadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         if not self.is_bound:
-            self.initial["token"] = form_token(
+            self.initial["token"] = token or form_token(
                 cta.pk, page_id=page.pk if page else None, consent_version=cta.consent_version
             )
+            if asked is not None:
+                self.initial["profile"] = profile_token(cta.pk, asked)
+        elif asked is None:
+            asked = read_profile_token(str(self.data.get("profile", "")), cta.pk)
+        if asked is None:
+            asked = {q.name for q in self.question_set.asked if not q.queued}
+        for question in self.question_set.asked:
+            if question.name not in asked:
+                del self.fields[question.name]
+        # The questions this form asks, in order, and the steps they fall in (a step whose
+        # questions are all known to a recognised person is left out).
+        self.questions = [q for q in self.question_set.asked if q.name in self.fields]
+        used = sorted({q.step for q in self.questions})
+        self.step_titles = [self.question_set.step_titles[step] for step in used] or [""]
+        self.step_of = {q.name: used.index(q.step) for q in self.questions}
 
     @property
     def asks_consent(self) -> bool:
         """A tick box shows the CTA's consent wording; without one, the wording is shown under
         the form as a notice (submitting is agreeing)."""
-        return any(not q.text for q in self.question_set.consents)
+        return any(not q.text for q in self.questions if q.is_consent)
+
+    @property
+    def step_count(self) -> int:
+        return len(self.step_titles)
 
     def full_clean(self):
         super().full_clean()
         if self.through_step is not None and self._errors is not None:
-            for question in self.question_set.asked:
-                if question.step > self.through_step:
+            for question in self.questions:
+                if self.step_of[question.name] > self.through_step:
                     self._errors.pop(question.name, None)
         # Without JavaScript, the page comes back with the cursor in the first wrong field.
         for field in self.visible_answer_fields():
@@ -92,7 +118,7 @@ class LeadForm(forms.Form):
         """Answers to a question whose condition is not met are dropped (and its errors with
         them); a question shown by its condition must be answered if it is required."""
         shown = set()
-        for question in self.question_set.asked:
+        for question in self.questions:
             if question.show_if is None:
                 shown.add(question.name)
                 continue
@@ -126,8 +152,8 @@ class LeadForm(forms.Form):
         consents (see `consents`) and hidden fields (filled in by the capture)."""
         return {
             q.name: stored_value(self.cleaned_data.get(q.name, ""))
-            for q in self.question_set.answers
-            if not q.is_hidden and self.is_shown(q.name)
+            for q in self.questions
+            if not q.is_consent and self.is_shown(q.name)
         }
 
     @property
@@ -135,21 +161,21 @@ class LeadForm(forms.Form):
         """Each consent question shown, with whether the reader gave it."""
         return [
             (q, bool(self.cleaned_data.get(q.name)))
-            for q in self.question_set.consents
-            if self.is_shown(q.name)
+            for q in self.questions
+            if q.is_consent and self.is_shown(q.name)
         ]
 
     def visible_answer_fields(self):
-        return [self[q.name] for q in self.question_set.asked]
+        return [self[q.name] for q in self.questions]
 
     def steps(self) -> list[dict]:
         """The questions by step, for the template: [{number, title, fields}]."""
         steps = [
             {"number": index + 1, "title": title, "fields": []}
-            for index, title in enumerate(self.question_set.step_titles)
+            for index, title in enumerate(self.step_titles)
         ]
-        for question in self.question_set.asked:
-            steps[question.step]["fields"].append(self[question.name])
+        for question in self.questions:
+            steps[self.step_of[question.name]]["fields"].append(self[question.name])
         return steps
 
     @property
@@ -157,11 +183,11 @@ class LeadForm(forms.Form):
         """The step a multi-step form shows first: the first with an error, else the one
         after the steps just checked, else the first."""
         if self.is_bound and self.errors:
-            for question in self.question_set.asked:
+            for question in self.questions:
                 if question.name in self.errors:
-                    return question.step
+                    return self.step_of[question.name]
         if self.through_step is not None and self.is_bound and not self.errors:
-            return min(self.through_step + 1, self.question_set.steps - 1)
+            return min(self.through_step + 1, self.step_count - 1)
         return 0
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import services
 from ..models import Contact, Submission, Subscription
+from . import recognition
 from .origin import origin_refused
 from .tokens import OPT_IN_MAX_AGE, download_max_age, read_link_token
 from .views import back_link, thanks_response
@@ -79,7 +80,11 @@ def opt_in(request, token):
         ),
         "page": None,
     }
-    return render(request, "leads/opt_in.html", context)
+    response = render(request, "leads/opt_in.html", context)
+    if request.method == "POST" and subscription.status == "confirmed":
+        # A link in our email, followed and confirmed: this browser's person is known.
+        recognition.remember(response, subscription.contact)
+    return response
 
 
 @never_cache

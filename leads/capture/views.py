@@ -8,7 +8,7 @@ refused by Origin (and Fetch Metadata) instead, and replays are absorbed by the 
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +21,8 @@ from wagtail.models import Page
 from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
 
 from .. import kinds, services
-from ..models import CallToAction
+from ..models import CallToAction, Contact
+from . import recognition
 from .attribution import with_posted_from
 from .forms import form_for
 from .origin import origin_refused
@@ -96,7 +97,7 @@ def submit(request, cta_id):
     form = form_for(cta, data=data, through_step=through_step(data, cta))
     if not form.is_valid():
         return cta_response(request, cta, form=form, status=400)
-    if form.through_step is not None and form.through_step < cta.question_set.steps - 1:
+    if form.through_step is not None and form.through_step < form.step_count - 1:
         # "Next" on a multi-step form: the steps so far are valid; the form goes on.
         return cta_response(request, cta, form=form)
     try:
@@ -129,9 +130,44 @@ def submit(request, cta_id):
         )
         return unavailable(cta_response(request, cta, form=form, status=503))
     if is_fetch(request):
-        return thanks_response(request, result.submission, "leads/thanks_fragment.html")
-    thanks_url = reverse("leads:thanks", args=[link_token("thanks", result.submission.reference)])
-    return HttpResponseRedirect(thanks_url, status=303)
+        response = thanks_response(request, result.submission, "leads/thanks_fragment.html")
+    else:
+        thanks_url = reverse(
+            "leads:thanks", args=[link_token("thanks", result.submission.reference)]
+        )
+        response = HttpResponseRedirect(thanks_url, status=303)
+    submission = result.submission
+    if submission.contact_id and submission.consent_given and not submission.is_quarantined:
+        recognition.remember(
+            response, Contact.objects.only("reference").get(pk=submission.contact_id)
+        )
+    return response
+
+
+@never_cache
+def known_form(request, cta_id):
+    """The form as a person we recognise gets it (progressive profiling, recognition.py): a
+    fragment for leads.js, or 204 when it asks what the page's form asks."""
+    contact = recognition.known_contact(request)
+    cta = CallToAction.objects.for_submission(cta_id)
+    if cta is None:
+        raise Http404("No such call to action.")
+    if contact is None:
+        return HttpResponse(status=204)
+    asked = recognition.asked_of(cta.question_set, contact, cta.queued_limit)
+    if asked == {q.name for q in cta.question_set.asked if not q.queued}:
+        return HttpResponse(status=204)
+    rendered = read_form_token(request.GET.get("token", ""), cta.pk)
+    token = form_token(
+        cta.pk,
+        page_id=rendered.page_id if rendered.valid else None,
+        consent_version=cta.consent_version,
+    )
+    form = form_for(cta, asked=asked, token=token)
+    response = render(request, "leads/form.html", {"cta": cta, "form": form})
+    response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Cookie"
+    return response
 
 
 def through_step(data, cta) -> int | None:

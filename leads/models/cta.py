@@ -109,6 +109,12 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         help_text="What the form asks, in order. Leave empty for the kind's standard "
         "questions: they are filled in when you save, and you can change them.",
     )
+    queued_limit = models.PositiveSmallIntegerField(
+        "questions for returning people",
+        default=2,
+        help_text="Progressive profiling: at most this many 'ask returning people only' "
+        "questions take the place of questions a recognised person has already answered.",
+    )
     confirmation_email_text = models.TextField(
         "confirmation email text",
         max_length=2000,
@@ -181,6 +187,7 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
             heading="What the reader sees",
         ),
         FieldPanel("questions", heading="Form questions"),
+        FieldPanel("queued_limit"),
         MultiFieldPanel(
             [
                 FieldPanel("thank_you_message"),

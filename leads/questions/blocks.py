@@ -91,6 +91,13 @@ class QuestionBlock(blocks.StructBlock):
         help_text="The answer also updates this detail of the contact. Other answers stay "
         "with the submission.",
     )
+    queued = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="ask returning people only",
+        help_text="Progressive profiling: asked only of people we recognise, in place of "
+        "questions whose answers their contact already has (up to the CTA's limit).",
+    )
     # The condition: two plain fields, not a nested block (nested blocks are landmarks of
     # their own, all named alike).
     show_if_question = blocks.CharBlock(

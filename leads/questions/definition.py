@@ -29,6 +29,7 @@ class Question:
     fills: str = ""  # the contact property it fills (leads/questions/properties.py)
     show_if: tuple[str, tuple[str, ...]] | None = None  # (question name, codes)
     step: int = 0
+    queued: bool = False  # asked only of recognised people, in place of known questions
     purpose: str = ""  # consent: "request", "marketing" or "partner"
     text: str = ""  # consent: its own wording ("" = the CTA's consent text)
     source: str = ""  # hidden: where its value comes from (blocks.HIDDEN_SOURCES)
@@ -173,6 +174,7 @@ def questions_from_raw(raw: list, property_choices: dict | None = None) -> Quest
                 fills=str(value.get("property") or ""),
                 show_if=show_if,
                 step=step,
+                queued=bool(value.get("queued")),
                 purpose=str(value.get("purpose") or ""),
                 text=str(value.get("text") or ""),
                 source=str(value.get("source") or ""),

@@ -360,6 +360,43 @@
   }
 
   enhanceAll(document);
+
+  // Progressive profiling (leads/capture/recognition.py): a person we know, from a form sent
+  // in this browser or a confirmed email link, gets their own form in place of the page's
+  // (which is shared and cached): not asked again what we know, asked a new question or two
+  // instead. The server says 204 when there is nothing to change. A form someone has started
+  // typing in is left alone.
+  function knowsPerson() {
+    return /(?:^|;\s*)leadsite_known_js=1(?:;|$)/.test(document.cookie);
+  }
+
+  function askKnownForms() {
+    if (!knowsPerson() || !window.fetch) return;
+    document.querySelectorAll("[data-lead-form]").forEach(function (form) {
+      var token = form.elements.token;
+      if (!token) return;
+      form.addEventListener("input", function () { form.dataset.touched = "1"; });
+      var url = form.action.replace(/\/submit\/?$/, "/form/") +
+        "?token=" + encodeURIComponent(token.value);
+      window
+        .fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.status === 200 ? response.text() : ""; })
+        .then(function (html) {
+          if (!html || form.dataset.touched || form.dataset.sending || !form.isConnected) return;
+          var holder = document.createElement("div");
+          holder.innerHTML = html;
+          var fresh = holder.querySelector("[data-lead-form]");
+          if (!fresh) return;
+          form.replaceWith(fresh);
+          fillFirstTouch(fresh);
+          foldEmail(fresh, knownEmail());
+          enhanceForm(fresh);
+        })
+        .catch(function () {}); // the page's form stays: it asks a little more, that is all
+    });
+  }
+
+  askKnownForms();
   // A CTA box refilled by submitInPlace (errors, a new form) is enhanced again.
   if ("MutationObserver" in window) {
     new MutationObserver(function (changes) {
