@@ -88,8 +88,19 @@ class LeadForm(forms.Form):
         super().full_clean()
         if self.through_step is not None and self._errors is not None:
             for question in self.questions:
-                if self.step_of[question.name] > self.through_step:
+                # Later steps, and files: "Next" sends no file (the last step's send does).
+                if self.step_of[question.name] > self.through_step or question.is_file:
                     self._errors.pop(question.name, None)
+        if self._errors and self.through_step is None:
+            for question in self.questions:
+                if question.is_file and self.cleaned_data.get(question.name):
+                    # A browser never fills a file input in again: say so, rather than have
+                    # the resend arrive without it.
+                    self.add_error(
+                        question.name,
+                        "Please choose this file again: files are not kept when the form comes "
+                        "back to be corrected.",
+                    )
         # Without JavaScript, the page comes back with the cursor in the first wrong field.
         for field in self.visible_answer_fields():
             if field.errors:
@@ -154,6 +165,15 @@ class LeadForm(forms.Form):
             q.name: stored_value(self.cleaned_data.get(q.name, ""))
             for q in self.questions
             if not q.is_consent and self.is_shown(q.name)
+        }
+
+    @property
+    def uploads(self) -> dict:
+        """{question name: uploaded file} for each file question shown and answered."""
+        return {
+            q.name: self.cleaned_data[q.name]
+            for q in self.questions
+            if q.is_file and self.is_shown(q.name) and self.cleaned_data.get(q.name)
         }
 
     @property

@@ -85,7 +85,10 @@ def submit(request, cta_id):
     length = declared_length(request)
     if length is None:
         return cta_response(request, cta, status=400, message=DAMAGED)
-    if length > settings.LEAD_MAX_BODY_BYTES:
+    limit = settings.LEAD_MAX_BODY_BYTES
+    if cta.question_set.files:  # the files, and the form around them
+        limit += sum(q.max_size_mb for q in cta.question_set.files) * 1024 * 1024
+    if length > limit:
         return cta_response(
             request, cta, status=413, message="That was more than this form can take."
         )
@@ -94,7 +97,7 @@ def submit(request, cta_id):
         data = with_posted_from(request.POST, visit)
     except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
         return cta_response(request, cta, status=400, message=DAMAGED)
-    form = form_for(cta, data=data, through_step=through_step(data, cta))
+    form = form_for(cta, data=data, files=request.FILES, through_step=through_step(data, cta))
     if not form.is_valid():
         return cta_response(request, cta, form=form, status=400)
     if form.through_step is not None and form.through_step < form.step_count - 1:
@@ -106,6 +109,7 @@ def submit(request, cta_id):
             data=form.cleaned_data,
             answers=form.answers,
             consents=form.consents,
+            files=form.uploads,
             visit=visit,
         )
     except services.FormExpired as expired:

@@ -39,6 +39,7 @@ from .deliveries import (
     stuck_sending,
 )
 from .questions import (
+    Attachment,
     ConsentPurpose,
     ConsentRecord,
     ContactProperty,
@@ -56,6 +57,7 @@ __all__ = [
     "DEFAULT_CONSENT_TEXT",
     "DEFAULT_FREE_MAIL_DOMAINS",
     "OPEN_STATUSES",
+    "Attachment",
     "BlockedEmailDomain",
     "CTAImpression",
     "CTAKind",

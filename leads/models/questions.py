@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from ..questions.blocks import PURPOSES
 from ..questions.definition import Vocabulary
+from ..uploads import attachment_path, private_storage
 from ..validators import validate_one_line
 
 
@@ -140,3 +141,34 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"Consent record #{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file a reader uploaded with a submission, in private storage (leads/uploads.py)."""
+
+    submission = models.ForeignKey(
+        "leads.Submission",
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="submission",
+    )
+    question = models.CharField(
+        "question", max_length=40, help_text="The name of the question it answers, e.g. 'brief'."
+    )
+    name = models.CharField(
+        "file name",
+        max_length=120,
+        help_text="As the reader's file was called, sanitised, e.g. 'RFP_2027.pdf'.",
+    )
+    file = models.FileField(
+        "file", storage=private_storage, upload_to=attachment_path, max_length=200
+    )
+    size = models.PositiveIntegerField("size (bytes)")
+    uploaded_at = models.DateTimeField("uploaded")
+
+    class Meta:
+        verbose_name = "attachment"
+        ordering = ["submission", "pk"]
+
+    def __str__(self):
+        return f"Attachment #{self.pk}"

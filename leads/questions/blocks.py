@@ -208,6 +208,25 @@ class CountryQuestionBlock(QuestionBlock):
         label = "Country"
 
 
+class FileQuestionBlock(QuestionBlock):
+    """A file the reader attaches (a brief, an RFP): kept in private storage, never public."""
+
+    type = "file"
+    extensions = blocks.CharBlock(
+        max_length=120,
+        default="pdf, docx, xlsx, pptx, png, jpg",
+        label="file types",
+        help_text="The file name endings accepted, separated by commas, e.g. 'pdf, docx'.",
+    )
+    max_size_mb = blocks.IntegerBlock(
+        min_value=1, max_value=25, default=10, label="largest file (MB)"
+    )
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = "File upload"
+
+
 class ChoicesQuestionBlock(QuestionBlock):
     choices = blocks.ListBlock(ChoiceBlock(), min_num=1, collapsed=False)
 
@@ -341,6 +360,7 @@ class QuestionsBlock(blocks.StreamBlock):
     long_text = LongTextQuestionBlock()
     date = DateQuestionBlock()
     country = CountryQuestionBlock()
+    file = FileQuestionBlock()
     consent = ConsentQuestionBlock()
     hidden = HiddenQuestionBlock()
     step = StepBlock()

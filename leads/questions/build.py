@@ -15,6 +15,7 @@ from django import forms
 from django_countries import countries
 from wagtail.contrib.forms.forms import FormBuilder
 
+from .. import uploads
 from ..capture import fields as lead_fields
 from ..consent import consent_html
 from .definition import Question, QuestionSet
@@ -140,12 +141,46 @@ class QuestionFormBuilder(FormBuilder):
             choices=field.choices, widget=forms.CheckboxSelectMultiple, **options
         )
 
+    def create_file_field(self, field, options):
+        return LeadFileField(
+            extensions=field.extensions, max_bytes=field.max_size_mb * 1024 * 1024, **options
+        )
+
     def create_consent_field(self, field, options):
         options["label"] = consent_html(field.text or self.consent_text)
         options.pop("help_text", None)
         return forms.BooleanField(
             error_messages={"required": "Tick the box to agree, so that we may reply."}, **options
         )
+
+
+class LeadFileField(forms.FileField):
+    """One file: an accepted ending, not empty, not larger than the question allows. Its name
+    is sanitised for sales (leads/uploads.py); what is in it is never served to a browser."""
+
+    def __init__(self, *, extensions, max_bytes, **kwargs):
+        self.extensions, self.max_bytes = tuple(extensions), max_bytes
+        accept = ",".join(f".{extension}" for extension in self.extensions)
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": accept} if accept else {}))
+        super().__init__(
+            error_messages={"empty": "This file is empty. Please choose another."}, **kwargs
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if not value:
+            return
+        if self.extensions and uploads.extension_of(value.name) not in self.extensions:
+            raise forms.ValidationError(
+                "Choose a file of one of these types: " + ", ".join(self.extensions) + ".",
+                code="type",
+            )
+        if value.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"This file is larger than {self.max_bytes // (1024 * 1024)} MB. Please choose "
+                "a smaller one.",
+                code="size",
+            )
 
 
 def stored_value(value):
@@ -156,6 +191,8 @@ def stored_value(value):
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
         return text
-    if value is None:
+    if value is None or value is False:
         return ""
+    if hasattr(value, "read") and hasattr(value, "name"):  # an uploaded file: its clean name
+        return uploads.clean_name(value.name)
     return value

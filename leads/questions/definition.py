@@ -36,6 +36,12 @@ class Question:
     value: str = ""  # hidden: the fixed value or query parameter's name
     min_value: str = ""
     max_value: str = ""
+    extensions: tuple[str, ...] = ()  # file: accepted endings, e.g. ("pdf", "docx")
+    max_size_mb: int = 0  # file: the largest accepted
+
+    @property
+    def is_file(self) -> bool:
+        return self.type == "file"
 
     @property
     def is_choice(self) -> bool:
@@ -80,6 +86,10 @@ class QuestionSet:
     @property
     def consents(self) -> list[Question]:
         return [question for question in self.questions if question.is_consent]
+
+    @property
+    def files(self) -> list[Question]:
+        return [question for question in self.questions if question.is_file]
 
     @property
     def hidden(self) -> list[Question]:
@@ -181,6 +191,10 @@ def questions_from_raw(raw: list, property_choices: dict | None = None) -> Quest
                 value=str(value.get("value") or ""),
                 min_value="" if value.get("min_value") is None else str(value["min_value"]),
                 max_value="" if value.get("max_value") is None else str(value["max_value"]),
+                extensions=tuple(
+                    code.lower().lstrip(".") for code in _codes(value.get("extensions"))
+                ),
+                max_size_mb=int(value.get("max_size_mb") or 0),
             )
         )
     return QuestionSet(tuple(questions), tuple(titles))

@@ -16,12 +16,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from .. import cleaning, kinds, memo, rows
+from .. import cleaning, kinds, memo, rows, uploads
 from ..capture import spam
 from ..capture.attribution import Attribution
 from ..capture.tokens import FormToken, read_form_token
 from ..capture.visit import Visit
 from ..models import (
+    Attachment,
     CallToAction,
     ConsentRecord,
     ConsentText,
@@ -86,14 +87,16 @@ def lead_capture(
     answers: dict,
     visit: Visit,
     consents: list[tuple[Question, bool]] = (),
+    files: Mapping | None = None,
 ) -> CaptureResult:
     """The capture use case: what a valid form posted to a CTA becomes. The submit view calls
     it, and so should anything else that captures a lead (tests, demo data).
 
     `data` is the form's cleaned data (its token, honeypot, first touch), `answers` what the
     reader answered (`LeadForm.answers`), `consents` each consent question shown with whether
-    it was given (`LeadForm.consents`), `visit` what the view read off the request. Hidden
-    questions are answered here, from the visit.
+    it was given (`LeadForm.consents`), `files` the uploaded files by question (`LeadForm.uploads`),
+    `visit` what the view read off the request. Hidden questions are answered here, from the
+    visit.
     Refuses an expired form (FormExpired) and a rate-limited sender (RateLimited); otherwise
     classifies spam, finds the page the form was on, reads the attribution and stores the lead
     (raising WebinarFull when a webinar has no seat left): see `submission_capture`.
@@ -121,6 +124,7 @@ def lead_capture(
         consent_given=all(given for q, given in consents if not q.text),
         consent_version=token.consent_version,
         consents=consents,
+        files=files,
         page=page,
         attribution=attribution,
         nonce=token.nonce,
@@ -179,6 +183,7 @@ def submission_capture(
     consent_given: bool,
     consent_version: str,
     consents: list[tuple[Question, bool]] = (),
+    files: Mapping | None = None,
     page: PageRef | None = None,
     attribution: Attribution,
     nonce: str,
@@ -230,6 +235,9 @@ def submission_capture(
         validate_unique=False,
         validate_constraints=False,
     )
+    # Files first, outside the transaction (storage is not transactional): an attempt that
+    # stores no submission deletes what it wrote.
+    attachments = attachments_store(files or {}, now)
     try:
         with transaction.atomic():
             if not spam_reasons and cta.kind_entry.holds_seats:
@@ -244,15 +252,44 @@ def submission_capture(
                     now,
                 )
             rows.insert(ledger)
+            for attachment in attachments:
+                attachment.submission = submission
+            Attachment.objects.bulk_create(attachments)
             deliveries = [] if spam_reasons else follow_up_create(submission, send_webhook)
     except IntegrityError:
+        attachments_discard(attachments)
         # Already stored: a double click, a refresh of the POST or a replay (possibly by a
         # concurrent request). The unique key rolled this attempt back whole.
         existing = Submission.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return CaptureResult(existing, created=False)
+    except BaseException:
+        attachments_discard(attachments)
+        raise
     return CaptureResult(submission, created=True, deliveries=deliveries)
+
+
+def attachments_store(files: Mapping, now) -> list[Attachment]:
+    """Write each uploaded file to private storage under a random name; unsaved rows for them."""
+    stored = []
+    try:
+        for question, upload in files.items():
+            attachment = Attachment(
+                question=question, name=uploads.clean_name(upload.name), size=upload.size
+            )
+            attachment.uploaded_at = now
+            attachment.file.save(upload.name, upload, save=False)
+            stored.append(attachment)
+    except BaseException:
+        attachments_discard(stored)
+        raise
+    return stored
+
+
+def attachments_discard(attachments: list[Attachment]) -> None:
+    for attachment in attachments:
+        attachment.file.delete(save=False)
 
 
 def consent_text_for(cta: CallToAction, version: str) -> ConsentText:

@@ -30,6 +30,7 @@ from wagtail.models import ModelLogEntry
 
 from .. import audit, privacy, search
 from ..models import (
+    Attachment,
     Contact,
     Delivery,
     DownloadEvent,
@@ -178,6 +179,7 @@ def submissions_scrub(*, ids: list[int], task_result_ids: list, by, cause: str) 
         DBTaskResult.objects.filter(pk__in=task_result_ids).delete()
     deliveries.delete()
     downloads.delete()
+    attachments_delete(ids)
     now = timezone.now()
     for submission in submissions:
         scrub(submission, now)
@@ -198,6 +200,16 @@ def submissions_scrub(*, ids: list[int], task_result_ids: list, by, cause: str) 
         for submission in submissions
     )
     return len(submissions)
+
+
+def attachments_delete(submission_ids: list[int]) -> None:
+    """Delete the files these submissions' readers uploaded, and their rows. The files go
+    first, inside the erasure's transaction: if the storage refuses, the erasure fails whole
+    and can be run again, rather than leave a file behind that no row points to."""
+    attachments = Attachment.objects.filter(submission_id__in=submission_ids)
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+    attachments.delete()
 
 
 SCRUBBED_FIELDS = [

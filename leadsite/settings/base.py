@@ -151,9 +151,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Files readers upload with lead forms (leads/uploads.py): a folder outside MEDIA_ROOT that no
+# web server serves; sales download them through the admin only.
+LEAD_PRIVATE_ROOT = Path(env("LEAD_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": LEAD_PRIVATE_ROOT, "base_url": "/never-served/"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "leads_private": PRIVATE_STORAGE,
 }
 # Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, ...) when a bucket is
 # named; local disk otherwise. Image URLs are plain (unsigned) URLs, so cached pages keep
@@ -188,6 +196,20 @@ if AWS_STORAGE_BUCKET_NAME:
         custom_domain=env("AWS_S3_CUSTOM_DOMAIN"),
         location=env("AWS_LOCATION", ""),
     )
+    # Uploaded lead files: the same bucket's private prefix, never public (no ACL grants, no
+    # public cache headers); read only through the admin, never by a public URL.
+    STORAGES["leads_private"] = s3_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+        region=env("AWS_S3_REGION_NAME"),
+        location=env("AWS_PRIVATE_LOCATION", "private"),
+    )
+    STORAGES["leads_private"]["OPTIONS"] |= {
+        "default_acl": "private",
+        "querystring_auth": True,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    PRIVATE_STORAGE = STORAGES["leads_private"]
     # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 itself.
 
 # Cache: local memory for one process; Redis (shared by every app process) through REDIS_URL.

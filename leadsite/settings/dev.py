@@ -1,7 +1,7 @@
 """Local development: DEBUG on, a fixed throwaway key, every host of this machine."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, REDIS_URL, env, env_bool
+from .base import BASE_DIR, INSTALLED_APPS, PRIVATE_STORAGE, REDIS_URL, env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
@@ -13,6 +13,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "leads_private": PRIVATE_STORAGE,
 }
 # One cache for every process of this checkout: `runserver` and the commands run beside it
 # (`import_articles`, `manage.py shell`), so that a purge made by a command reaches the running

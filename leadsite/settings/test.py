@@ -17,6 +17,14 @@ PAGE_CACHE_LOCAL_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded lead files: one folder per test process, like MEDIA_ROOT.
+    "leads_private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": BASE_DIR / "var" / f"test-private-{env('PYTEST_XDIST_WORKER', 'main')}",
+            "base_url": "/never-served/",
+        },
+    },
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{env('PYTEST_XDIST_WORKER', 'main')}"

@@ -47,6 +47,13 @@
     if (target) target.focus();
   }
 
+  // A form with a file goes as multipart (the browser sets its boundary); others as the
+  // urlencoded body a plain form post sends.
+  function formBody(form) {
+    var data = new FormData(form);
+    return form.querySelector("input[type=file]") ? data : new URLSearchParams(data);
+  }
+
   function submitInPlace(event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-lead-form]")) return;
@@ -63,7 +70,7 @@
     window
       .fetch(form.action, {
         method: "POST",
-        body: new URLSearchParams(new FormData(form)),
+        body: formBody(form),
         headers: { "X-Requested-With": "leadsite", Accept: "text/html" },
         credentials: "same-origin",
       })
@@ -316,7 +323,11 @@
     var box = form.closest("[data-lead-cta]");
     if (!box || !window.fetch) return form.submit();
     fillFirstTouch(form);
-    var body = new URLSearchParams(new FormData(form));
+    // "Next" checks the answers so far; a file is sent once, with the last step.
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") body.append(name, value);
+    });
     body.set("through_step", form.dataset.currentStep);
     box.setAttribute("aria-busy", "true");
     window

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from ...permissions import may_view_contacts
+from .attachments import AttachmentDownloadView
 from .listing import ContactIndexView
 from .views import (
     ContactView,
@@ -47,6 +48,11 @@ class ContactViewSet(ViewSet):
                 "<int:pk>/submissions/<int:submission_pk>/assign/",
                 SubmissionAssignView.as_view(),
                 name="assign",
+            ),
+            path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                AttachmentDownloadView.as_view(),
+                name="attachment",
             ),
             path("<int:pk>/notes/", NoteAddView.as_view(), name="note_add"),
             path("<int:pk>/notes/<int:note_pk>/", NoteEditView.as_view(), name="note_edit"),
