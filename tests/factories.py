@@ -190,6 +190,7 @@ def cta_admin_form(**fields):
     questions: saving fills in its kind's standard ones."""
     return {
         "questions-count": "0",
+        "queued_limit": "2",
         "kind": "quote",
         "title": "Quote: onboarding",
         "headline": "Get a quote for onboarding",

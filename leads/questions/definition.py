@@ -194,7 +194,8 @@ def questions_from_raw(raw: list, property_choices: dict | None = None) -> Quest
                 extensions=tuple(
                     code.lower().lstrip(".") for code in _codes(value.get("extensions"))
                 ),
-                max_size_mb=int(value.get("max_size_mb") or 0),
+                # The block's default when the stored value has none (data written in code).
+                max_size_mb=int(value.get("max_size_mb") or (10 if kind == "file" else 0)),
             )
         )
     return QuestionSet(tuple(questions), tuple(titles))

@@ -7,6 +7,10 @@ their key; their choices are the property's own. Answers to questions without a 
 on the submission only.
 """
 
+from django.apps import apps
+
+from .. import memo
+
 # Built-in properties: (key, label). The key is what a question's "contact property" names.
 COLUMNS = {
     "name": "Name",
@@ -25,9 +29,7 @@ CONTACT_COLUMNS = ("name", "company", "phone", "job_title", "country")
 def choices() -> list[tuple[str, str]]:
     """Every property a question may fill, built-in first, for the question editor. Read at
     each request: sales managers add properties while editors work."""
-    from ..models import ContactProperty
-
-    extra = [(prop.key, prop.label) for prop in ContactProperty.objects.all()]
+    extra = [(prop.key, prop.label) for prop in contact_properties().objects.all()]
     return [("", "None: keep the answer on the submission only"), *COLUMNS.items(), *extra]
 
 
@@ -56,13 +58,16 @@ def contact_details(answers: dict, filled: dict[str, str]) -> tuple[dict, dict]:
 def property_choices() -> dict[str, list[tuple[str, str]]]:
     """{key: [(code, label)]} of the contact properties with choices, read at most every 30 s
     per process (every form render and lead needs it)."""
-    from .. import memo
-    from ..models import ContactProperty
-
     def load():
         return {
             prop.key: prop.choice_pairs
-            for prop in ContactProperty.objects.exclude(choices=[]).only("key", "choices")
+            for prop in contact_properties().objects.exclude(choices=[]).only("key", "choices")
         }
 
     return memo.contact_properties.get("all", load)
+
+
+def contact_properties():
+    """The ContactProperty model, from the app registry: the models import this module (the
+    question blocks offer its choices), so it cannot import them."""
+    return apps.get_model("leads", "ContactProperty")

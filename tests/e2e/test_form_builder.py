@@ -199,3 +199,86 @@ def test_without_javascript_every_step_is_one_page_and_the_form_still_works(
     expect(tab.page.get_by_role("heading", name="Thank you")).to_be_visible()
     assert Submission.objects.get().answers["which_crm"] == "pipedrive"
     context.close()
+
+
+def test_a_returning_visitor_is_asked_the_queued_questions_instead_of_known_ones(
+    article_with_form, browser, site
+):
+    cta, article = article_with_form
+    context = browser.new_context(viewport=DESKTOP, base_url=site["url"])
+    tab = Tab(context.new_page(), site["url"])
+    tab.goto(article.url)
+    box = box_of(tab.page, cta)
+    expect(box.get_by_label("Job title")).to_have_count(0)  # a first visit: not asked
+    first_step(box)
+    box.get_by_role("button", name="Next").click()
+    second_step(box, crm=False)
+    box.get_by_role("button", name="Get Your Free Quote").click()
+    expect(box.get_by_role("heading", name="Thank you")).to_be_visible()
+
+    tab.goto(article.url)  # the same cached page, seen again by the same person
+    box = box_of(tab.page, cta)
+    expect(box.get_by_label("Job title")).to_be_visible()
+    expect(box.get_by_label("First name")).to_have_count(0)
+    expect(box.get_by_label("Company", exact=True)).to_have_count(0)
+    # The address given earlier in this visit is not asked again either (leads.js folds it).
+    expect(box).to_contain_text("As ana@acme.example")
+    box.get_by_label("Job title").fill("Head of growth")
+    box.get_by_role("button", name="Next").click()
+    expect(box.get_by_label("Company size")).to_have_count(0)
+    box.get_by_label("Industry").select_option(label="Software and IT")
+    box.get_by_role("radio", name="No").check()
+    box.get_by_label("Budget").select_option(label="Over $50,000")
+    box.get_by_label("Timeline").select_option(label="As soon as possible")
+    assert_axe_clean(tab, "a returning visitor's form")
+    box.get_by_role("button", name="Get Your Free Quote").click()
+    expect(box.get_by_role("heading", name="Thank you")).to_be_visible()
+    context.close()
+    latest = Submission.objects.order_by("received_at").last()
+    assert latest.answers["job_title"] == "Head of growth"
+    assert latest.contact.properties["industry"] == "software"
+    assert latest.contact.properties["company_size"] == "11-50"  # known, kept, not asked
+
+
+def test_a_file_sent_with_the_form_arrives_privately(site, browser, settings, tmp_path):
+    from leads.models import Attachment
+    from leads.uploads import private_storage
+
+    settings.LEAD_FORM_MIN_SECONDS = 0
+    questions = [
+        {
+            "type": "email",
+            "value": {
+                "name": "email",
+                "label": "Work email",
+                "property": "email",
+                "required": True,
+            },
+        },
+        {
+            "type": "file",
+            "value": {
+                "name": "brief",
+                "label": "Your brief",
+                "required": True,
+                "extensions": "pdf",
+            },
+        },
+    ]
+    cta = make_builder_cta(questions, headline="Send us your brief")
+    article = make_article(site["index"], "Briefs we love", cta=cta)
+    brief = tmp_path / "Our brief.pdf"
+    brief.write_bytes(b"%PDF-1.4\n% brief\n%%EOF\n")
+    context = browser.new_context(viewport=DESKTOP, base_url=site["url"])
+    tab = Tab(context.new_page(), site["url"])
+    tab.goto(article.url)
+    box = box_of(tab.page, cta)
+    box.get_by_label("Work email").fill("ana@acme.example")
+    box.get_by_label("Your brief").set_input_files(str(brief))
+    box.get_by_role("button", name="Get Your Free Quote").click()
+    expect(box.get_by_role("heading", name="Thank you")).to_be_visible()
+    attachment = Attachment.objects.get()
+    assert attachment.name == "Our_brief.pdf"
+    assert private_storage().open(attachment.file.name).read().startswith(b"%PDF")
+    assert tab.page.request.get(f"/media/{attachment.file.name}").status == 404
+    context.close()

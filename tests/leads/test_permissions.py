@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from wagtail.models import GroupPagePermission, ModelLogEntry
@@ -25,6 +26,7 @@ from wagtail.models import GroupPagePermission, ModelLogEntry
 from leads import services
 from leads.memo import Memo
 from leads.models import (
+    Attachment,
     BlockedEmailDomain,
     Campaign,
     Contact,
@@ -66,6 +68,8 @@ class Data:
     other_submission: int
     other_delivery: int
     other_note: int
+    attachment: int  # a file uploaded with `submission`
+    other_attachment: int  # one uploaded with `other_submission`
     campaign: int
     rule: int
     domain: int
@@ -92,8 +96,21 @@ def build_data() -> Data:
         role: Note.objects.create(contact=lead.contact, author=user, text=f"Note by {role}").pk
         for role, user in users.items()
     }
+    attachments = {}
+    for submission in (lead, other):
+        attachment = Attachment(
+            submission=submission,
+            question="brief",
+            name="brief.pdf",
+            size=4,
+            uploaded_at=submission.received_at,
+        )
+        attachment.file.save("brief.pdf", ContentFile(b"%PDF"), save=True)
+        attachments[submission.pk] = attachment.pk
     return Data(
         users={role: user.pk for role, user in users.items()},
+        attachment=attachments[lead.pk],
+        other_attachment=attachments[other.pk],
         contact=lead.contact_id,
         submission=lead.pk,
         delivery=failed[lead.pk],
@@ -266,6 +283,10 @@ URLS = {
         guessed=True,
         form=lambda data: {f"note-{data.other_note}-text": "Edited"},
     ),
+    "attachment": get("leads_contact:attachment", "contact", "attachment"),
+    "attachment_other_contact": get(
+        "leads_contact:attachment", "contact", "other_attachment", guessed=True
+    ),
     "delivery_retry": post("leads_contact:delivery_retry", "contact", "delivery", writes=True),
     "delivery_retry_other_contact": post(
         "leads_contact:delivery_retry", "contact", "other_delivery", guessed=True
@@ -400,6 +421,8 @@ ALLOWED = {  # url name -> roles that may open it; everyone else is refused
     "note_add_guessed": LEADS,
     "note_edit": LEADS,
     "note_edit_other_contact": LEADS,
+    "attachment": LEADS,
+    "attachment_other_contact": LEADS,
     "delivery_retry": LEADS,
     "delivery_retry_other_contact": LEADS,
     "analytics": LEADS,
