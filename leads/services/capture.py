@@ -98,6 +98,7 @@ def lead_capture(*, cta: CallToAction, data: Mapping, answers: dict, visit: Visi
             first_landing=data["first_landing"],
             first_referrer=data["first_referrer"],
             posted_from=data["posted_from"],
+            campaign=token.campaign,  # a landing page's, when the visit's URLs name none
         ),
         nonce=token.nonce,
         spam_reasons=spam.spam_reasons(data=data, token=token, honeypot=data["website"]),
