@@ -70,6 +70,27 @@ def _portrait(initials: str) -> PILImage.Image:
     return pixels
 
 
+def _quote_sheet() -> PILImage.Image:
+    """A one-page quote, drawn: a heading, three ticked items and a fixed price."""
+    pixels = PILImage.new("RGB", (720, 640), (238, 245, 244))
+    draw = ImageDraw.Draw(pixels)
+    draw.rounded_rectangle((60, 40, 660, 600), radius=22, fill="white", outline=(207, 219, 218))
+    draw.rounded_rectangle((60, 40, 660, 150), radius=22, fill=BRAND)
+    draw.rectangle((60, 120, 660, 150), fill=BRAND)
+    heading, body = ImageFont.load_default(size=46), ImageFont.load_default(size=40)
+    draw.text((100, 70), "Your quote", font=heading, fill="white")
+    for n, item in enumerate(("Forms and consent", "Scoring rules", "CRM handoff")):
+        y = 190 + n * 90
+        draw.ellipse((100, y, 150, y + 50), fill=BRAND)
+        draw.line((112, y + 26, 122, y + 36, 139, y + 15), fill="white", width=6)
+        draw.text((172, y + 2), item, font=body, fill=(27, 35, 36))
+    draw.line((100, 470, 620, 470), fill=(207, 219, 218), width=3)
+    draw.text((100, 505), "Fixed price", font=body, fill=(68, 80, 79))
+    draw.rounded_rectangle((400, 492, 620, 560), radius=12, fill=ACCENT)
+    draw.text((510, 527), "2 weeks", font=body, fill=BRAND, anchor="mm")
+    return pixels
+
+
 def demo_logos() -> list[dict]:
     return [
         {"image": _image(f"Logo: {name}", _wordmark(name, colour), name), "alt_text": name}
@@ -203,6 +224,12 @@ def quote_page(cta: CallToAction, logos: list[dict]) -> dict:
         "working days: forms, consent, scoring and the handoff, set up on your site.",
         "search_description": "A fixed-price setup of B2B lead capture: forms, consent "
         "records, scoring and the marketing-to-sales handoff.",
+        "hero_image": _image(
+            "Fixed-price quote illustration",
+            _quote_sheet(),
+            "A one-page quote: forms and consent, scoring rules and the CRM handoff, at a "
+            "fixed price, live in two weeks",
+        ),
         "cta": cta,
         "campaign": demo_campaign("quote"),
         # Reached from paid search only: kept out of search engines' results.
