@@ -8,8 +8,13 @@ URL is `<page>/thanks/<signed reference>/`, which the submit view finds through 
 How editors use it: docs/content.md, "Landing pages".
 """
 
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.db import models
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -128,6 +133,8 @@ class LandingPage(RoutablePageMixin, BasePage):
     subpage_types = []
     template = "pages/landing_page.html"
     thanks_template = "pages/landing_thanks.html"
+    # Editors see the thank-you page they write before anyone sends the form.
+    preview_modes = [("", "Landing page"), ("thanks", "Thank-you page")]
 
     class Meta:
         verbose_name = "landing page"
@@ -150,6 +157,45 @@ class LandingPage(RoutablePageMixin, BasePage):
 
     def get_sitemap_urls(self, request=None):
         return [] if self.noindex else super().get_sitemap_urls(request)
+
+    @property
+    def faq_ld(self) -> dict | None:
+        """schema.org FAQPage data for the page's FAQ blocks (search engines' rich results),
+        or None without one."""
+        questions = [
+            {
+                "@type": "Question",
+                "name": item["question"],
+                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(item["answer"].source)},
+            }
+            for block in self.body
+            if block.block_type == "faq"
+            for item in block.value["items"]
+        ]
+        if not questions:
+            return None
+        return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}
+
+    def serve_preview(self, request, mode_name):
+        if mode_name != "thanks":
+            return super().serve_preview(request, mode_name)
+        # A sample lead: what a visitor who just answered the offer sees.
+        cta = self.cta
+        kind = cta.kind if cta else "download"
+        submission = SimpleNamespace(
+            cta_kind=kind, person_email="you@example.com", is_quarantined=False
+        )
+        download = None
+        if cta is not None and cta.document is not None:
+            download = {"url": "#preview", "title": cta.document.title}
+        context = {
+            "page": self,
+            "submission": submission,
+            "cta": cta,
+            "download": download,
+            "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
+        }
+        return TemplateResponse(request, self.thanks_template, context)
 
     @path("thanks/<slug:token>/", name="thanks")
     def thanks(self, request, token):

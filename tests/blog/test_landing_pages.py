@@ -294,3 +294,20 @@ class TestLandingPageRules(WagtailPageTestCase):
             if grant.permission.codename == "add_page"
         )
         self.assertCanCreateAt(HomePage, LandingPage)
+
+
+def test_faq_is_described_for_search_engines(client, home):
+    page = make_landing_page(home)
+    body = client.get(page.url).content.decode()
+    assert '"@type":"FAQPage"' in body
+    assert '"name":"Is it free?"' in body and '"text":"Yes, it is."' in body
+
+
+def test_editors_preview_the_thank_you_page(home):
+    page = make_landing_page(home, thanks_text="<p>Read our scoring guide.</p>")
+    assert ("thanks", "Thank-you page") in page.preview_modes
+    response = page.make_preview_request(preview_mode="thanks")
+    body = response.render().content.decode()
+    assert response.status_code == 200
+    assert "Thank you" in body and "Read our scoring guide." in body
+    assert "you@example.com" in body
