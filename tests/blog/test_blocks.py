@@ -80,7 +80,7 @@ def test_offer_link_sends_readers_to_the_landing_page(client, home, article_inde
     block = {"page": offer, "link_text": "Get the checklist →", "teaser": "Twelve checks."}
     article = make_article(article_index, body=[("offer_link", block)])
     html = client.get(article.url).content.decode()
-    card = re.search(r'<aside class="offer-link"[^>]*>.*?</aside>', html, flags=re.DOTALL)[0]
+    card = re.search(r'<div class="offer-link">.*?</div>', html, flags=re.DOTALL)[0]
     assert '<a class="offer-link__link" href="/checklist/">Get the checklist →</a>' in card
     assert "Twelve checks." in card
 

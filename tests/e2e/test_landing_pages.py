@@ -122,3 +122,19 @@ def test_landing_page_and_its_thank_you_have_no_axe_violations(landing, tab):
         page.set_viewport_size(viewport)
         assert_axe_clean(tab, f"landing thank-you at {viewport['width']} px")
     assert tab.foreign_requests() == []
+
+
+def test_article_linking_to_a_landing_page_has_no_axe_violations(landing, site, tab):
+    from tests.factories import make_article
+
+    block = {"page": landing, "link_text": "Get the checklist →", "teaser": "Twelve checks."}
+    article = make_article(
+        site["index"],
+        "Scoring leads",
+        body=[("section", "<h2>Why</h2><p>Because.</p>"), ("offer_link", block)],
+    )
+    tab.goto(article.url)
+    tab.page.get_by_role("link", name="Get the checklist →").click()
+    expect(tab.page).to_have_url(re.compile(rf"{re.escape(landing.url)}$"))
+    tab.goto(article.url)
+    assert_axe_clean(tab, "article with an offer link")
