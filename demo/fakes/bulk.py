@@ -137,7 +137,7 @@ def generate(
             spam_reasons=["honeypot"] if spam else [],
             owner_id=owner_id,
             idempotency_key=seed_key(f"bench-{seed}", number),
-            **attribution_for(rng, placement.url),
+            **attribution_for(rng, placement.url, placement.campaign),
         )
         if changed_at is not None and not spam:
             writers[ModelLogEntry].add(

@@ -65,8 +65,10 @@ def answers_for(kind: str, person: Person, rng: random.Random, email: str) -> di
     return {name: ANSWERS.get(name, lambda *_: "")(person, rng, email) for name in fields}
 
 
-def attribution_for(rng: random.Random, page_url: str) -> dict:
-    """Submission fields for where the lead came from: about half with UTM parameters."""
+def attribution_for(rng: random.Random, page_url: str, campaign: str = "") -> dict:
+    """Submission fields for where the lead came from: about half with UTM parameters. A lead
+    from a page with a campaign of its own (a landing page's) without one in its URL counts
+    under the page's, as the capture path does (leads/capture/attribution.py)."""
     roll = rng.random()
     utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"), "")
     referrer, landing = "", page_url
@@ -81,6 +83,7 @@ def attribution_for(rng: random.Random, page_url: str) -> dict:
     first_touch = {"landing_page": landing, "referrer": referrer, **utm}
     return {
         **utm,
+        **({"utm_campaign": campaign} if campaign and not utm["utm_campaign"] else {}),
         "referrer": referrer,
         "landing_page": page_url,
         "first_touch": first_touch,
@@ -100,6 +103,7 @@ class Placement:
     page: object
     url: str
     weight: float = 1.0
+    campaign: str = ""  # the page's own utm_campaign (a landing page's)
 
 
 def pick_placement(rng: random.Random, placements: Sequence[Placement]) -> Placement:
@@ -139,5 +143,5 @@ def submission_for(
         status_changed_at=None if status == Status.NEW else reviewed_at(rng, received_at),
         owner_id=owner_id,
         idempotency_key=key,
-        **attribution_for(rng, placement.url),
+        **attribution_for(rng, placement.url, placement.campaign),
     )

@@ -47,3 +47,12 @@ def test_load_demo_twice_adds_no_landing_page_nor_revision(demo):
     pages, revisions = LandingPage.objects.count(), Revision.objects.count()
     call_command("load_demo", stdout=io.StringIO())
     assert (LandingPage.objects.count(), Revision.objects.count()) == (pages, revisions)
+
+
+def test_demo_leads_from_landing_pages_count_under_their_campaigns(demo):
+    from leads.models import Submission
+
+    for page in LandingPage.objects.all():
+        from_page = Submission.objects.filter(page_id=page.pk)
+        assert from_page.exists(), page.slug
+        assert from_page.filter(utm_campaign=page.campaign.utm_campaign).exists(), page.slug
