@@ -1,4 +1,5 @@
-"""StreamField blocks for article bodies, labelled for non-technical editors."""
+"""StreamField blocks for article, content and landing page bodies, labelled for
+non-technical editors."""
 
 from django import forms
 from django.utils.functional import cached_property
@@ -168,6 +169,32 @@ class PrivacyEmbedBlock(EmbedBlock):
         template = "components/blocks/embed.html"
 
 
+class OfferLinkBlock(blocks.StructBlock):
+    """A prominent link from an article to a campaign landing page (its offer)."""
+
+    page = blocks.PageChooserBlock(
+        page_type="blog.LandingPage",
+        label="Landing page",
+        help_text="The campaign landing page this card sends readers to.",
+    )
+    link_text = blocks.CharBlock(
+        max_length=80,
+        label="Link text",
+        help_text="What the reader gets, as an action, e.g. 'Get the checklist →'.",
+    )
+    teaser = blocks.CharBlock(
+        required=False,
+        max_length=160,
+        label="Teaser",
+        help_text="One line above the link, e.g. 'Twelve checks before you launch a form.'",
+    )
+
+    class Meta:
+        icon = "link"
+        label = "Offer link"
+        template = "components/blocks/offer_link.html"
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     section = blocks.RichTextBlock(
         features=SECTION_FEATURES,
@@ -184,6 +211,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     embed = PrivacyEmbedBlock()
     cta = CTABlock()
+    offer_link = OfferLinkBlock()
     table = TableBlock()
     code = CodeBlock()
     footnotes = FootnotesBlock()
@@ -207,3 +235,105 @@ class ContentBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     callout = CalloutBlock()
     table = TableBlock()
+
+
+# Landing page blocks: what persuades a visitor to fill in the form at the top.
+
+
+class TestimonialBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label="Quotation", help_text="The words quoted, without quote marks.")
+    person = blocks.CharBlock(max_length=120, label="Person", help_text="e.g. 'Dana Ruiz'.")
+    role = blocks.CharBlock(
+        required=False,
+        max_length=160,
+        label="Role",
+        help_text="Their job and company, e.g. 'Head of Sales, Acme'.",
+    )
+    photo = ImageChooserBlock(
+        required=False,
+        label="Photo",
+        help_text="A square portrait works best. Decorative: the name is written beside it.",
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = "Testimonial"
+        template = "components/blocks/testimonial.html"
+
+
+class LogoBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label="Logo")
+    alt_text = blocks.CharBlock(
+        max_length=120, label="Alternative text", help_text="The company's name, e.g. 'Acme'."
+    )
+
+
+class LogoStripBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        required=False,
+        max_length=120,
+        label="Heading",
+        help_text="e.g. 'Trusted by sales teams at'. Leave blank for none.",
+    )
+    logos = blocks.ListBlock(LogoBlock(), min_num=1, max_num=12, label="Logos")
+
+    class Meta:
+        icon = "image"
+        label = "Logo strip"
+        template = "components/blocks/logo_strip.html"
+
+
+class BenefitBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=100, label="Title", help_text="e.g. 'Ready on Monday'.")
+    text = blocks.TextBlock(
+        max_length=300, label="Text", help_text="One or two sentences on what the reader gains."
+    )
+
+
+class BenefitsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        required=False,
+        max_length=120,
+        label="Heading",
+        help_text="e.g. 'What you will get'. Leave blank for none.",
+    )
+    items = blocks.ListBlock(BenefitBlock(), min_num=1, max_num=9, label="Benefits")
+
+    class Meta:
+        icon = "list-ul"
+        label = "Benefits list"
+        template = "components/blocks/benefits.html"
+
+
+class QuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(max_length=200, label="Question")
+    answer = blocks.RichTextBlock(features=INLINE_FEATURES, label="Answer")
+
+
+class FAQBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(
+        max_length=120, default="Frequently asked questions", label="Heading"
+    )
+    items = blocks.ListBlock(QuestionBlock(), min_num=1, label="Questions")
+
+    class Meta:
+        icon = "help"
+        label = "FAQ"
+        template = "components/blocks/faq.html"
+
+
+class LandingBodyBlock(blocks.StreamBlock):
+    """The body of a campaign landing page, under its hero and form."""
+
+    section = blocks.RichTextBlock(
+        features=SECTION_FEATURES,
+        icon="doc-full",
+        label="Text section",
+        help_text="Paragraphs, headings, lists and links.",
+        template="components/blocks/section.html",
+    )
+    image = FigureBlock()
+    benefits = BenefitsBlock()
+    testimonial = TestimonialBlock()
+    logos = LogoStripBlock()
+    faq = FAQBlock()

@@ -1,5 +1,6 @@
-"""Page types of the public site: home → article index (/posts/) → articles, each a BasePage
-(base_page.py), and the named queries that list articles and topics."""
+"""Page types of the public site: home → article index (/posts/) → articles, home → content
+pages and campaign landing pages (landing.py), each a BasePage (base_page.py), and the named
+queries that list articles and topics."""
 
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -23,6 +24,7 @@ from leadsite import page_cache
 
 from .base_page import BasePage
 from .blocks import ArticleBodyBlock, ContentBodyBlock
+from .landing import LandingPage  # noqa: F401 - the app's models are all in blog.models
 from .text import anchor_headings, reading_minutes
 
 ARTICLES_PER_PAGE = 12
@@ -76,7 +78,7 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["blog.ArticleIndexPage", "blog.ContentPage"]
+    subpage_types = ["blog.ArticleIndexPage", "blog.ContentPage", "blog.LandingPage"]
     max_count = 1
     template = "pages/home_page.html"
 

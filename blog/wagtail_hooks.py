@@ -1,7 +1,7 @@
 """Wagtail hooks of the blog: internal links in rich text resolved with one query, and the
 admin for editors (the Pages menu opening at Home, the team's recent edits on the dashboard,
 the editor guide only for people who edit pages), and the topic descriptions editors write for
-the topic archives."""
+the topic archives; the thank-you URL of landing pages (`leads_thanks_url`)."""
 
 from django.urls import reverse
 from wagtail import hooks
@@ -15,7 +15,7 @@ from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import TopicDescription
+from .models import LandingPage, TopicDescription
 
 
 class PageLinkHandlerOneQuery(PageLinkHandler):
@@ -158,3 +158,12 @@ class TopicDescriptionViewSet(SnippetViewSet):
 
 
 register_snippet(TopicDescriptionViewSet)
+
+
+# Landing pages have a thank-you URL of their own (ad platforms count conversions by URL): the
+# submit view asks the hooks named leads_thanks_url where a lead's thank-you is.
+
+
+@hooks.register("leads_thanks_url")
+def landing_page_thanks_url(request, submission, token):
+    return LandingPage.thanks_url(submission.page_id, token)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from blog.models import ArticlePage, HomePage
+from blog.models import ArticlePage, HomePage, LandingPage
 from leads import services
 from leads.models import Campaign, Contact, CTAImpression, Status, Submission, normalise_email
 
@@ -53,7 +53,8 @@ class DemoLeads:
 
 
 def demo_placements() -> list[fakes.Placement]:
-    """Every CTA shown on a live demo page: in an article body, after it, or on the home page."""
+    """Every CTA shown on a live demo page: in an article body, after it, on the home page or
+    on a landing page."""
     placements = []
     for article in ArticlePage.objects.live().order_by("pk"):
         shown = [block.value for block in article.body if block.block_type == "cta" and block.value]
@@ -65,6 +66,11 @@ def demo_placements() -> list[fakes.Placement]:
     if home is not None and home.featured_cta is not None:
         # The home page is the most visited page.
         placements.append(fakes.Placement(home.featured_cta, home, home.full_url or "/", 2.0))
+    # Campaign landing pages: paid traffic, whose leads count under the page's campaign.
+    for page in LandingPage.objects.live().select_related("cta", "campaign").order_by("pk"):
+        if page.cta is not None:
+            url = page.full_url or page.url or ""
+            placements.append(fakes.Placement(page.cta, page, url, 1.5, page.lead_campaign))
     return placements
 
 

@@ -61,6 +61,51 @@ def make_article(
     return article
 
 
+def make_campaign(utm_campaign="spring-ebook", **fields):
+    from decimal import Decimal
+
+    from leads.models import Campaign
+
+    defaults = {"name": f"Campaign {utm_campaign}", "spend": Decimal("1000.00")}
+    return Campaign.objects.create(utm_campaign=utm_campaign, **(defaults | fields))
+
+
+def make_landing_page(home, title="Lead scoring checklist", *, cta=None, live=True, **fields):
+    """A campaign landing page under home, published, with a download CTA unless given."""
+    from blog.models import LandingPage
+
+    defaults = {
+        "slug": f"offer-{next(_counter)}",
+        "heading": "Score your leads by Monday",
+        "sub_heading": "A one-page checklist for marketing and sales.",
+        "cta": cta or make_cta("download"),
+        "body": [
+            (
+                "benefits",
+                {
+                    "heading": "What you get",
+                    "items": [{"title": "Twelve checks", "text": "Each with an example."}],
+                },
+            ),
+            (
+                "faq",
+                {
+                    "heading": "Questions",
+                    "items": [{"question": "Is it free?", "answer": "<p>Yes, it is.</p>"}],
+                },
+            ),
+        ],
+    }
+    page = home.add_child(instance=LandingPage(title=title, **(defaults | fields)))
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+    else:
+        page.unpublish()
+    page.refresh_from_db()
+    return page
+
+
 def make_document(title="Test whitepaper", content=b"%PDF-1.4\n% test document\n", **fields):
     from django.core.files.base import ContentFile
     from wagtail.documents.models import Document
@@ -149,6 +194,7 @@ def lead_form_data(cta, *, page=None, age_seconds=60, **answers):
             cta.pk,
             page_id=page.pk if page else None,
             consent_version=cta.consent_version,
+            campaign=getattr(page, "lead_campaign", ""),  # as LeadForm renders it
             issued_at=time.time() - age_seconds,
         ),
         "website": "",

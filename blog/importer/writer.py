@@ -21,6 +21,8 @@ from .links import internal_links
 from .tags import Tags
 
 ALT_TEXT_MAX_LENGTH = 250  # FigureBlock.alt_text
+# Blocks editors place in the admin, never written in Markdown: kept where they are on re-import.
+EDITOR_BLOCKS = ("cta", "offer_link")
 
 
 class ArticleWriter:
@@ -112,17 +114,17 @@ class ArticleWriter:
             "first_published_at": _publication_time(article.date),
         }
         if not is_new:
-            # CTA blocks are placed by editors in the admin, not written in Markdown: a
-            # re-import keeps them where they were.
+            # CTA and offer-link blocks are placed by editors in the admin, not written in
+            # Markdown: a re-import keeps them where they were.
             placed_ctas = [
                 (position, block)
                 for position, block in enumerate(base.body.raw_data)
-                if block["type"] == "cta"
+                if block["type"] in EDITOR_BLOCKS
             ]
             same = all(getattr(base, name) == value for name, value in fields.items())
             same = (
                 same
-                and _stream(base.body.raw_data, skip="cta") == _stream(body)
+                and _stream(base.body.raw_data, skip=EDITOR_BLOCKS) == _stream(body)
                 and sorted(t.name.lower() for t in base.tags.all())
                 == sorted(name.lower() for name in article.tags)
             )
@@ -196,6 +198,7 @@ def _publication_time(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _stream(raw, skip: str = "") -> list:
-    """Stream data without block ids (nor blocks of type `skip`), for comparing content."""
-    return [(block["type"], block["value"]) for block in raw if block["type"] != skip]
+def _stream(raw, skip: tuple[str, ...] = ()) -> list:
+    """Stream data without block ids (nor blocks of the types in `skip`), for comparing
+    content."""
+    return [(block["type"], block["value"]) for block in raw if block["type"] not in skip]

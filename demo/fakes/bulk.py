@@ -127,7 +127,7 @@ def generate(
             page_id=placement.page.pk,
             page_title=placement.page.title,
             form_version_id=form_version_for(cta.question_set),
-            **answered(cta, person, rng, email, placement.url),
+            **answered(cta, person, rng, email, placement.url, placement.campaign),
             consent_given=True,
             consent_id=consent_ids.get(cta.pk),
             consent_at=received_at,

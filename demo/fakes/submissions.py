@@ -97,8 +97,10 @@ def preset_questions(kind: str) -> QuestionSet:
     return questions_from_raw(presets.preset(kind))
 
 
-def attribution_for(rng: random.Random, page_url: str) -> dict:
-    """Submission fields for where the lead came from: about half with UTM parameters."""
+def attribution_for(rng: random.Random, page_url: str, campaign: str = "") -> dict:
+    """Submission fields for where the lead came from: about half with UTM parameters. A lead
+    from a page with a campaign of its own (a landing page's) without one in its URL counts
+    under the page's, as the capture path does (leads/capture/attribution.py)."""
     roll = rng.random()
     utm = dict.fromkeys(("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"), "")
     referrer, landing = "", page_url
@@ -113,16 +115,19 @@ def attribution_for(rng: random.Random, page_url: str) -> dict:
     first_touch = {"landing_page": landing, "referrer": referrer, **utm}
     return {
         **utm,
+        **({"utm_campaign": campaign} if campaign and not utm["utm_campaign"] else {}),
         "referrer": referrer,
         "landing_page": page_url,
         "first_touch": first_touch,
     }
 
 
-def answered(cta, person: Person, rng: random.Random, email: str, page_url: str) -> dict:
+def answered(
+    cta, person: Person, rng: random.Random, email: str, page_url: str, campaign: str = ""
+) -> dict:
     """A submission's attribution and its answers to the CTA's questions (a hidden campaign
     field takes the visit's utm_campaign, as the capture fills it)."""
-    attribution = attribution_for(rng, page_url)
+    attribution = attribution_for(rng, page_url, campaign)
     questions = cta.question_set
     answers = answers_for(questions, person, rng, email, attribution["utm_campaign"])
     return {**attribution, "answers": answers}
@@ -147,6 +152,7 @@ class Placement:
     page: object
     url: str
     weight: float = 1.0
+    campaign: str = ""  # the page's own utm_campaign (a landing page's)
 
 
 def pick_placement(rng: random.Random, placements: Sequence[Placement]) -> Placement:
@@ -177,7 +183,7 @@ def submission_for(
         page=placement.page,
         page_title=placement.page.title if placement.page else "",
         form_version_id=form_version_for(cta.question_set),
-        **answered(cta, person, rng, email, placement.url),
+        **answered(cta, person, rng, email, placement.url, placement.campaign),
         consent_given=True,
         consent_id=consent_id,
         consent_at=received_at,

@@ -43,6 +43,9 @@ class Touch:
 class Attribution:
     first: Touch
     last: Touch
+    # The campaign of the page the form was on (a landing page's, signed in the form token):
+    # the lead counts under it when the visit's URLs name no utm_campaign of their own.
+    campaign: str = ""
 
     @classmethod
     def for_visit(
@@ -52,9 +55,11 @@ class Attribution:
         first_landing: str = "",
         first_referrer: str = "",
         posted_from: str = "",
+        campaign: str = "",
     ) -> "Attribution":
         """Last touch: the page that posted the form (as the form carried it back from an
-        error page, else the Referer). First: what leads.js kept, if anything."""
+        error page, else the Referer). First: what leads.js kept, if anything. `campaign`:
+        the page's own campaign, for a visit whose URLs name none."""
         candidates = (posted_from, visit.referer)
         posted_from = next((url for url in candidates if url and same_origin(url, visit.host)), "")
         last = Touch.from_urls(posted_from, "")
@@ -64,14 +69,18 @@ class Attribution:
             last.referrer = first.referrer
         else:
             first = last
-        return cls(first=first, last=last)
+        return cls(first=first, last=last, campaign=clean_line(campaign)[:UTM_MAX])
 
     def as_fields(self) -> dict:
         """Columns of a submission: the last campaign touch (the posting page's UTM parameters,
-        else the landing page's), plus the whole first touch."""
+        else the landing page's; its utm_campaign, else the page's own campaign), plus the
+        whole first touch."""
         utm = self.last.utm if any(self.last.utm.values()) else self.first.utm
+        utm = utm or dict.fromkeys(UTM_KEYS, "")
+        if self.campaign and not utm.get("utm_campaign"):
+            utm = {**utm, "utm_campaign": self.campaign}
         return {
-            **(utm or dict.fromkeys(UTM_KEYS, "")),
+            **utm,
             "referrer": self.last.referrer,
             "landing_page": self.last.landing_page,
             "first_touch": self.first.as_dict(),

@@ -56,7 +56,10 @@ class LeadForm(forms.Form):
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         if not self.is_bound:
             self.initial["token"] = token or form_token(
-                cta.pk, page_id=page.pk if page else None, consent_version=cta.consent_version
+                cta.pk,
+                page_id=page.pk if page else None,
+                consent_version=cta.consent_version,
+                campaign=getattr(page, "lead_campaign", ""),
             )
             if asked is not None:
                 self.initial["profile"] = profile_token(cta.pk, asked)

@@ -23,6 +23,7 @@ LINK_SALTS = {
     "unsubscribe": "leads.unsubscribe",
 }
 OPT_IN_MAX_AGE = 30 * 24 * 3600
+CAMPAIGN_MAX = 100  # leads.Campaign.utm_campaign's max_length, and attribution's UTM_MAX
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class FormToken:
     expired: bool
     page_id: int | None = None
     consent_version: str = ""
+    campaign: str = ""  # the utm_campaign of the page the form is on (a landing page's)
 
     def age(self, now: float | None = None) -> float:
         return (now or time.time()) - self.issued_at
@@ -48,25 +50,35 @@ def form_token(
     *,
     page_id: int | None = None,
     consent_version: str = "",
+    campaign: str = "",
     issued_at: float | None = None,
     nonce: str | None = None,
 ) -> str:
     """A token for one render of a CTA form: the CTA, the page it is on, the consent wording
-    shown, a random nonce (or the one given: tests and demo data replaying a render) and the
-    render time."""
+    shown, a random nonce (or the one given: tests and demo data replaying a render), the
+    render time and the page's campaign, if it has one (a landing page's utm_campaign, which
+    the lead counts under when the visitor's URL names none).
+
+    The campaign is appended only when there is one, so most tokens stay as short as before
+    and tokens rendered before it existed still read. At most CAMPAIGN_MAX characters (a
+    Campaign's utm_campaign), which keeps the token under the form field's 300."""
     nonce = nonce or base64.urlsafe_b64encode(os.urandom(9)).decode()
     issued_at = time.time() if issued_at is None else issued_at
     # Rounded down, never up: a render time in the future would make a form posted at once
     # look younger than 0 s, and LEAD_FORM_MIN_SECONDS=0 would not turn the time trap off.
     issued_at = math.floor(issued_at * 10) / 10
     payload = [cta_id, nonce, issued_at, page_id or 0, consent_version]
+    if campaign:
+        payload.append(campaign[:CAMPAIGN_MAX])
     return signing.dumps(payload, salt=FORM_SALT, compress=False)
 
 
 def read_form_token(token: str, cta_id: int) -> FormToken:
     """Read a posted token; a forged or foreign one comes back with `valid=False`."""
     try:
-        signed_cta, nonce, issued_at, page_id, version = signing.loads(token, salt=FORM_SALT)
+        signed_cta, nonce, issued_at, page_id, version, *campaign = signing.loads(
+            token, salt=FORM_SALT
+        )
         issued_at, page_id = float(issued_at), int(page_id) or None
     except (signing.BadSignature, ValueError, TypeError):
         return FormToken(cta_id, "", 0.0, valid=False, expired=False)
@@ -79,6 +91,7 @@ def read_form_token(token: str, cta_id: int) -> FormToken:
         expired=time.time() - issued_at > max_age,
         page_id=page_id,
         consent_version=str(version),
+        campaign=str(campaign[0]) if campaign else "",
     )
 
 
@@ -103,16 +116,22 @@ def form_token_for_view(token: str) -> str | None:
     """A fresh token for the form `token` was rendered into, stamped now: what leads.js asks
     for as soon as a page is shown, so that the time trap counts from when this visitor loaded
     the page, not from when a cached copy of it was rendered (up to PAGE_CACHE_SECONDS before,
-    in the app's cache or in nginx's). Same CTA, page and consent wording, a new nonce (a page
-    view is a new render); None for a forged or expired token, which gains nothing here."""
+    in the app's cache or in nginx's). Same CTA, page, consent wording and campaign, a new
+    nonce (a page view is a new render); None for a forged or expired token, which gains
+    nothing here."""
     try:
-        cta_id, _, issued_at, page_id, version = signing.loads(token, salt=FORM_SALT)
+        cta_id, _, issued_at, page_id, version, *campaign = signing.loads(token, salt=FORM_SALT)
         cta_id, issued_at, page_id = int(cta_id), float(issued_at), int(page_id) or None
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if time.time() - issued_at > settings.LEAD_FORM_MAX_AGE_HOURS * 3600:
         return None
-    return form_token(cta_id, page_id=page_id, consent_version=str(version))
+    return form_token(
+        cta_id,
+        page_id=page_id,
+        consent_version=str(version),
+        campaign=str(campaign[0]) if campaign else "",
+    )
 
 
 def link_token(purpose: str, reference: uuid.UUID, *, issued_at: float | None = None) -> str:

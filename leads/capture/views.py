@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 from wagtail.models import Page
 
 from leadsite.outage import DATABASE_UNAVAILABLE, unavailable
@@ -32,6 +33,12 @@ from .visit import Visit
 
 DAMAGED = "The form arrived damaged. Please send it again."
 FETCH_HEADER = "X-Requested-With"
+# Where leads.js goes instead of showing the thank-you in place: the page's own thank-you URL.
+THANKS_URL_HEADER = "X-Lead-Thanks-URL"
+# The seam for a page type with a thank-you page of its own (blog's landing pages): each hook
+# is called with `request`, `submission` and `token` (the signed thanks link) and returns that
+# URL, or None. leads does not know which page types exist; they register here.
+THANKS_URL_HOOK = "leads_thanks_url"
 
 
 def is_fetch(request) -> bool:
@@ -133,12 +140,14 @@ def submit(request, cta_id):
             "the form again in a minute.",
         )
         return unavailable(cta_response(request, cta, form=form, status=503))
+    token = link_token("thanks", result.submission.reference)
+    page_thanks_url = thanks_url_of_page(request, result.submission, token)
     if is_fetch(request):
         response = thanks_response(request, result.submission, "leads/thanks_fragment.html")
+        if page_thanks_url:
+            response[THANKS_URL_HEADER] = page_thanks_url
     else:
-        thanks_url = reverse(
-            "leads:thanks", args=[link_token("thanks", result.submission.reference)]
-        )
+        thanks_url = page_thanks_url or reverse("leads:thanks", args=[token])
         response = HttpResponseRedirect(thanks_url, status=303)
     submission = result.submission
     if submission.contact_id and submission.consent_given and not submission.is_quarantined:
@@ -166,6 +175,7 @@ def known_form(request, cta_id):
         cta.pk,
         page_id=rendered.page_id if rendered.valid else None,
         consent_version=cta.consent_version,
+        campaign=rendered.campaign if rendered.valid else "",
     )
     form = form_for(cta, asked=asked, token=token)
     response = render(request, "leads/form.html", {"cta": cta, "form": form})
@@ -183,11 +193,27 @@ def through_step(data, cta) -> int | None:
     return None
 
 
+def thanks_url_of_page(request, submission, token: str) -> str | None:
+    """The thank-you URL of the page the form was posted from, if its type has one (a landing
+    page: `<page>/thanks/<token>/`, for ad platforms that count conversions by URL), from the
+    `leads_thanks_url` hooks; None for the others, whose thank-you is /leads/thanks/<token>/."""
+    if submission.page_id is None:
+        return None
+    for hook in hooks.get_hooks(THANKS_URL_HOOK):
+        url = hook(request=request, submission=submission, token=token)
+        if url:
+            return url
+    return None
+
+
 def expired_response(request, cta, data, token):
     """The form again, answers kept, with a fresh token for the same page and wording."""
     fresh = data.copy()
     fresh["token"] = form_token(
-        cta.pk, page_id=token.page_id, consent_version=token.consent_version
+        cta.pk,
+        page_id=token.page_id,
+        consent_version=token.consent_version,
+        campaign=token.campaign,
     )
     form = form_for(cta, data=fresh)
     form.is_valid()
@@ -203,7 +229,9 @@ def full_message(cta) -> str:
     return "Sorry, this webinar is full: every seat has been taken."
 
 
-def thanks_response(request, submission, template, *, back=None):
+def thanks_response(request, submission, template, *, back=None, page=None):
+    """The thank-you for `submission` (no-store, noindex): a fragment for leads.js, or a page;
+    `page` is the Wagtail page it is shown on, if any (a landing page's own thank-you)."""
     cta = submission.cta
     download = None
     if (
@@ -221,7 +249,7 @@ def thanks_response(request, submission, template, *, back=None):
         "cta": cta,
         "download": download,
         "link_days": settings.LEAD_DOWNLOAD_LINK_DAYS,
-        "page": None,
+        "page": page,
         "back": back,
     }
     response = render(request, template, context)

@@ -58,6 +58,7 @@ def contact_details(answers: dict, filled: dict[str, str]) -> tuple[dict, dict]:
 def property_choices() -> dict[str, list[tuple[str, str]]]:
     """{key: [(code, label)]} of the contact properties with choices, read at most every 30 s
     per process (every form render and lead needs it)."""
+
     def load():
         return {
             prop.key: prop.choice_pairs

@@ -113,6 +113,7 @@ def lead_capture(
         first_landing=data["first_landing"],
         first_referrer=data["first_referrer"],
         posted_from=data["posted_from"],
+        campaign=token.campaign,  # a landing page's, when the visit's URLs name none
     )
     answers = answers | hidden_answers(
         questions, attribution=attribution, page_title=page.title if page else ""

@@ -77,6 +77,14 @@
       .then(function (response) {
         // 503: the database is restarting (leadsite/outage.py), not a fault of what was sent.
         if (response.status >= 500 && response.status !== 503) forgetFirstTouch();
+        // A form on a landing page: its thank-you has a URL of its own (ad platforms count
+        // conversions by URL). Go there; that page announces the conversion when it loads.
+        var thanksUrl = ownThanksUrl(response);
+        if (thanksUrl) {
+          remember(email);
+          window.location.assign(thanksUrl);
+          return;
+        }
         return response.text().then(function (html) {
           if (!html) throw new Error("empty response");
           box.innerHTML = html;
@@ -154,15 +162,32 @@
     });
   }
 
-  function converted(thanks, email) {
-    announce(thanks);
+  function remember(email) {
     if (!email) return;
     try {
       window.sessionStorage.setItem(EMAIL_KEY, email);
     } catch (error) {
       // storage disabled: this page still folds its other forms
     }
+  }
+
+  function converted(thanks, email) {
+    announce(thanks);
+    if (!email) return;
+    remember(email);
     foldAll(email);
+  }
+
+  // The thank-you URL the server named (X-Lead-Thanks-URL), on this site only.
+  function ownThanksUrl(response) {
+    var value = response.ok && response.headers.get("X-Lead-Thanks-URL");
+    if (!value) return null;
+    try {
+      var url = new URL(value, window.location.href);
+      return url.origin === window.location.origin ? url.href : null;
+    } catch (error) {
+      return null;
+    }
   }
 
   document.addEventListener("submit", submitInPlace);

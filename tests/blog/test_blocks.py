@@ -71,3 +71,24 @@ def test_small_figures_list_each_width_once_in_srcset(client, article_index):
     html = client.get(article.url).content.decode()
     img = re.search(r'<figure class="figure">\s*(<img[^>]+>)', html).group(1)
     assert re.findall(r" (\d+)w", re.search(r'srcset="([^"]+)"', img).group(1)) == ["480", "700"]
+
+
+def test_offer_link_sends_readers_to_the_landing_page(client, home, article_index):
+    from tests.factories import make_landing_page
+
+    offer = make_landing_page(home, title="Scoring checklist", slug="checklist")
+    block = {"page": offer, "link_text": "Get the checklist →", "teaser": "Twelve checks."}
+    article = make_article(article_index, body=[("offer_link", block)])
+    html = client.get(article.url).content.decode()
+    card = re.search(r'<div class="offer-link">.*?</div>', html, flags=re.DOTALL)[0]
+    assert '<a class="offer-link__link" href="/checklist/">Get the checklist →</a>' in card
+    assert "Twelve checks." in card
+
+
+def test_offer_link_to_an_unpublished_landing_page_shows_nothing(client, home, article_index):
+    from tests.factories import make_landing_page
+
+    offer = make_landing_page(home, live=False)
+    block = {"page": offer, "link_text": "Get the checklist →", "teaser": ""}
+    article = make_article(article_index, body=[("offer_link", block)])
+    assert "offer-link" not in client.get(article.url).content.decode()

@@ -7,7 +7,7 @@ import re
 import pytest
 from wagtail.test.utils import WagtailPageTestCase
 
-from blog.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage
+from blog.models import ArticleIndexPage, ArticlePage, ContentPage, HomePage, LandingPage
 from blog.site_tree import ensure_site_tree
 from tests.factories import make_article, make_image
 
@@ -196,8 +196,8 @@ def test_unknown_page_is_a_styled_404(client, site_tree):
 
 
 class TestTreeRules(WagtailPageTestCase):
-    def test_home_allows_the_article_index_and_content_pages_below_it(self):
-        self.assertAllowedSubpageTypes(HomePage, {ArticleIndexPage, ContentPage})
+    def test_home_allows_the_article_index_content_and_landing_pages_below_it(self):
+        self.assertAllowedSubpageTypes(HomePage, {ArticleIndexPage, ContentPage, LandingPage})
 
     def test_content_pages_have_no_children_and_live_under_home(self):
         self.assertAllowedSubpageTypes(ContentPage, set())

@@ -13,6 +13,7 @@ from django.db import transaction
 from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
 from demo.ctas import ensure_demo_ctas
+from demo.landing import ensure_demo_landing_pages
 from demo.leads import ensure_demo_leads
 from demo.pages import ensure_demo_pages
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo pages: {', '.join(page.title for page in pages)}.")
         ctas = ensure_demo_ctas()
         self.stdout.write(f"Demo calls to action: {', '.join(cta.title for cta in ctas.values())}.")
+        landing = ensure_demo_landing_pages(ctas)
+        self.stdout.write(f"Demo landing pages: {', '.join(page.url for page in landing)}.")
         self.create_users()
         # After the users: the demo leads are owned by the `sales` user.
         leads = ensure_demo_leads()

@@ -64,3 +64,37 @@ def test_thanks_carries_the_cta_and_kind_for_the_conversion_event(client):
     cta = make_cta("newsletter")
     html = thanks_html(client, cta)
     assert f'data-lead-thanks data-cta="{cta.pk}" data-kind="newsletter"' in html
+
+
+def test_a_page_type_s_own_thank_you_url_comes_from_the_leads_thanks_url_hook(
+    client, article_index
+):
+    """The seam landing pages use (blog/wagtail_hooks.py): leads knows no page type."""
+    from wagtail import hooks
+
+    from tests.factories import lead_form_data, make_article
+
+    article = make_article(article_index)
+    cta = make_cta("quote")
+    seen = []
+
+    def own_thanks(request, submission, token):
+        seen.append((submission.page_id, token))
+        return f"/own/thanks/{token}/"
+
+    with hooks.register_temporarily("leads_thanks_url", own_thanks):
+        response = client.post(
+            reverse("leads:submit", args=[cta.pk]),
+            lead_form_data(cta, page=article),
+            HTTP_ORIGIN="http://testserver",
+        )
+        fetched = client.post(
+            reverse("leads:submit", args=[cta.pk]),
+            lead_form_data(cta, page=article, email="bo@acme.example"),
+            HTTP_ORIGIN="http://testserver",
+            HTTP_X_REQUESTED_WITH="leadsite",
+        )
+    (page_id, token), _ = seen
+    assert page_id == article.pk
+    assert (response.status_code, response["Location"]) == (303, f"/own/thanks/{token}/")
+    assert fetched["X-Lead-Thanks-URL"].startswith("/own/thanks/")

@@ -123,3 +123,18 @@ def test_a_forged_or_foreign_link_is_not_found(client, download_cta):
         assert client.get(reverse("leads:thanks", args=[forged])).status_code == 404
     unsubscribe = reverse("leads:unsubscribe", args=[token])  # signed for another purpose
     assert client.get(unsubscribe).status_code == 404
+
+
+def test_form_token_carries_a_campaign_and_tokens_without_one_still_read():
+    from leads.capture.tokens import FORM_SALT, form_token, form_token_for_view, read_form_token
+
+    with_campaign = read_form_token(form_token(7, page_id=3, campaign="spring-ebook"), 7)
+    assert (with_campaign.valid, with_campaign.campaign) == (True, "spring-ebook")
+    # A token rendered before campaigns existed: five items.
+    import time
+
+    old = signing.dumps([7, "nonce", time.time(), 3, "v1"], salt=FORM_SALT, compress=False)
+    read = read_form_token(old, 7)
+    assert (read.valid, read.page_id, read.campaign) == (True, 3, "")
+    fresh = form_token_for_view(form_token(7, page_id=3, campaign="spring-ebook"))
+    assert read_form_token(fresh, 7).campaign == "spring-ebook"
