@@ -83,7 +83,7 @@ def send_notification(submission: Submission) -> str:
     context = {
         "submission": submission,
         "kind_noun": answers.kind_noun(submission.cta_kind),
-        "answers": answers.labelled(submission.answers),
+        "answers": answers.submission_answers(submission),
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(
