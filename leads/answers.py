@@ -167,7 +167,13 @@ def choice_questions() -> list[ChoiceField]:
     """Every choice question of every CTA's current questions (dropdown, radio, checkboxes),
     then the legacy ones (budget, timeline): one entry per stored name, its choices the union
     of every CTA's, labelled as the first CTA (by name) asks it. Read at each call: editors
-    change questions while sales work."""
+    change questions while sales work (memoised, forgotten when a CTA or a property is saved)."""
+    from . import memo
+
+    return memo.choice_questions.get("all", _choice_questions)
+
+
+def _choice_questions() -> list[ChoiceField]:
     from .models import CallToAction
 
     found: dict[str, dict] = {}

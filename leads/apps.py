@@ -67,6 +67,7 @@ def connect_signals():
     from .models import (
         BlockedEmailDomain,
         CallToAction,
+        ContactProperty,
         LeadSettings,
         ScoringRule,
         ScoringSettings,
@@ -88,6 +89,9 @@ def connect_signals():
         (CallToAction, memo.ctas),
     ):
         on_change(model, model_memo.clear, f"memo-{model.__name__}")
+    # The choice questions that filters and scoring rules offer (leads/answers.py).
+    for model in (CallToAction, ContactProperty):
+        on_change(model, memo.choice_questions.clear, f"memo-choices-{model.__name__}")
 
     # Scores are recomputed when what they are computed from changes.
     for model in (ScoringRule, ScoringSettings):
