@@ -87,6 +87,7 @@ def connect_signals():
         (LeadSettings, memo.lead_settings),
         (BlockedEmailDomain, memo.blocked_domains),
         (CallToAction, memo.ctas),
+        (ContactProperty, memo.contact_properties),
     ):
         on_change(model, model_memo.clear, f"memo-{model.__name__}")
     # The choice questions that filters and scoring rules offer (leads/answers.py).
