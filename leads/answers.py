@@ -150,7 +150,7 @@ def submission_answers(submission, *, skip=frozenset(), blank=False) -> list[tup
 
 def as_text(rows: list[tuple[str, str]]) -> str:
     """Labelled answers on one line: "Budget: Over $50,000; Timeline: Just exploring"."""
-    return "; ".join(f"{label}: {value}" for label, value in rows)
+    return "; ".join(question_and_choice(label, value) for label, value in rows)
 
 
 @dataclass(frozen=True)
@@ -252,4 +252,12 @@ def kind_noun(kind: str) -> str:
 
 def choice_label(name: str, value, vocabulary: Vocabulary | None = None) -> str:
     """A choice with its question, as a rule or a filter names it: "Budget: Over $50,000"."""
-    return f"{field_label(name, vocabulary)}: {value_label(name, value, vocabulary)}"
+    return question_and_choice(field_label(name, vocabulary), value_label(name, value, vocabulary))
+
+
+def question_and_choice(question: str, choice: str) -> str:
+    """ "Company size: 11-50 people"; a question that ends in its own punctuation is not given
+    a colon too ("What interests you? Email")."""
+    if question.rstrip().endswith(("?", ":", "!")):
+        return f"{question.rstrip()} {choice}"
+    return f"{question}: {choice}"

@@ -71,7 +71,7 @@ def condition_choices(current=None) -> list:
                 [
                     (
                         condition_key(ScoringSignal.ANSWER, question.name, code),
-                        f"{question.label}: {label}",
+                        answers.question_and_choice(question.label, label),
                     )
                     for code, label in question.choices
                 ],

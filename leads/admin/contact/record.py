@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from wagtail.models import ModelLogEntry
 
 from ... import audit
-from ...answers import property_rows, purpose_label, submission_answers
+from ...answers import PURPOSE_LABELS, property_rows, purpose_label, submission_answers
 from ...audit import status_label
 from ...models import ConsentRecord, Contact, Delivery, DownloadEvent, Note, Submission
 from ...permissions import lead_workers
@@ -132,6 +132,15 @@ class ContactRecord:
     def consent_ledger(self) -> list[dict]:
         """Each purpose given or refused, newest first, with the exact wording shown."""
         by_id = {s.pk: s for s in self.submissions}
+        order = list(PURPOSE_LABELS)
+        records = sorted(
+            self.consent_records,
+            key=lambda r: (
+                -r.recorded_at.timestamp(),
+                -r.submission_id,
+                order.index(r.purpose) if r.purpose in order else len(order),
+            ),
+        )
         return [
             {
                 "purpose": purpose_label(record.purpose),
@@ -140,7 +149,7 @@ class ContactRecord:
                 "text": record.text.text,
                 "submission": by_id.get(record.submission_id),
             }
-            for record in self.consent_records
+            for record in records
         ]
 
     @cached_property

@@ -93,7 +93,10 @@ def answer_choices() -> list:
     return [
         (
             field.label,
-            [(f"{field.name}:{code}", f"{field.label}: {label}") for code, label in field.choices],
+            [
+                (f"{field.name}:{code}", answers.question_and_choice(field.label, label))
+                for code, label in field.choices
+            ],
         )
         for field in answers.choice_questions()
     ]

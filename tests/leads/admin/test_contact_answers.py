@@ -89,7 +89,7 @@ def test_consent_lists_each_purpose_given_or_refused_with_its_wording(sales_clie
     marketing = consent.split('<th scope="row">Marketing email</th>', 1)[1].split("</tr>", 1)[0]
     partner = consent.split('<th scope="row">Sharing with a partner</th>', 1)[1]
     partner = partner.split("</tr>", 1)[0]
-    assert "<td>Yes</td>" in marketing and "<details>" in marketing
+    assert 'data-label="Agreed">Yes</td>' in marketing and "<details>" in marketing
     assert "Email me the monthly digest." in marketing
     assert "No, refused" in partner and "Share my details with a reseller." in partner
 

@@ -42,7 +42,7 @@ def test_the_filter_offers_every_choice_of_every_ctas_questions_by_label(client,
     options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
     offered = dict(options)
     assert offered["size:11-50"] == "Company size: 11-50 people"
-    assert offered["topics:mail"] == "What interests you?: Email"
+    assert offered["topics:mail"] == "What interests you? Email"
     assert offered["role:buyer"] == "Your role: I buy"
     assert offered["industry:software"].startswith("Industry: ")
     # The fixed quote form's questions stay on offer for older leads.
@@ -78,7 +78,7 @@ def test_filtering_older_leads_on_the_legacy_budget(client, sales):
 def test_the_chosen_answer_shows_as_a_removable_filter_under_its_label(client, sales, cta):
     answer_form(cta, size="1-10", topics=["seo"], role="buyer")
     html = client.get(INBOX, {"answer": "topics:seo"}).content.decode()
-    assert "What interests you?: Search engines" in html
+    assert "What interests you? Search engines" in html
 
 
 def test_an_answer_not_offered_is_an_invalid_choice_not_a_query(client, sales, cta):

@@ -159,7 +159,7 @@ def test_rule_form_offers_the_choice_questions_of_every_ctas_form(client):
 
     assert '<optgroup label="What interests you?">' in content
     assert f'value="{condition_key("answer", "topics", "ads")}"' in content
-    assert "What interests you?: Paid ads</option>" in content
+    assert "What interests you? Paid ads</option>" in content
     assert "Your role: I buy</option>" in content
     assert "Budget: Over $50,000</option>" in content  # the fixed forms' stay
 
@@ -182,8 +182,8 @@ def test_a_rule_on_a_ticked_box_scores_the_contacts_who_ticked_it(
         )
 
     assert response.status_code == 302
-    assert ScoringRule.objects.get(field="topics").label == "What interests you?: Paid ads"
+    assert ScoringRule.objects.get(field="topics").label == "What interests you? Paid ads"
     ticked.contact.refresh_from_db()
     other.contact.refresh_from_db()
     assert ticked.contact.score - other.contact.score == 30
-    assert ["What interests you?: Paid ads", 30] in ticked.contact.score_explanation
+    assert ["What interests you? Paid ads", 30] in ticked.contact.score_explanation

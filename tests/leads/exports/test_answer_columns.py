@@ -85,7 +85,7 @@ def test_an_export_across_ctas_has_one_answers_column(client, sales, cta, export
     assert len(rows) == 2
     by_cta = {row["CTA"]: row["Answers"] for row in rows}
     assert by_cta["Audit request"] == (
-        "What interests you?: Paid ads; Where are you based?: Portugal; Your goal: Leads; "
+        "What interests you? Paid ads; Where are you based? Portugal; Your goal: Leads; "
         "Campaign: spring"
     )
     quote = next(text for title, text in by_cta.items() if title != "Audit request")

@@ -275,9 +275,9 @@ def test_notification_shows_every_answer_of_a_built_form_under_its_label_in_form
 
     (notice,) = [m for m in sent_to(INBOX) if m.subject.startswith("New ")]
     lines = [
-        "What interests you?: Search engines, Email",
-        "Where are you based?: Germany",
-        "How many seats?: 12",
+        "What interests you? Search engines, Email",
+        "Where are you based? Germany",
+        "How many seats? 12",
     ]
     positions = [notice.body.index(line) for line in lines]
     assert positions == sorted(positions)
