@@ -288,9 +288,10 @@ class Submission(models.Model):
     # Read in the admin's inspect view (`get_<field>_display`), shown escaped as plain text.
 
     def get_answers_display(self) -> str:
-        return "; ".join(
-            f"{name.replace('_', ' ')}: {value}" for name, value in self.answers.items()
-        )
+        """Every answer under its question, as the reader saw the form (leads/answers.py)."""
+        from ..answers import as_text, submission_answers
+
+        return as_text(submission_answers(self))
 
     def get_first_touch_display(self) -> str:
         return "; ".join(f"{key}: {value}" for key, value in self.first_touch.items() if value)

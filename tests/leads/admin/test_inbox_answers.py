@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from leads.models import Status, Submission
 from tests.factories import answer_form, make_form_cta, make_lead, make_user, question
@@ -85,3 +86,12 @@ def test_an_answer_not_offered_is_an_invalid_choice_not_a_query(client, sales, c
     response = client.get(INBOX, {"answer": "answers') OR 1=1 --:x"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_quarantined_leads_record_shows_its_answers_under_their_labels(client, sales, cta):
+    submission = answer_form(cta, size="11-50", topics=["seo", "ads"], role="buyer")
+    Submission.objects.filter(pk=submission.pk).update(status=Status.SPAM)
+    html = client.get(reverse("leads_inbox:inspect", args=[submission.pk])).content.decode()
+    assert "What interests you? Search engines, Paid ads" in html
+    assert "Company size: 11-50 people" in html
+    assert "seo" not in html.split("What interests you?", 1)[1][:60]
