@@ -67,6 +67,7 @@ def connect_signals():
     from .models import (
         BlockedEmailDomain,
         CallToAction,
+        ContactProperty,
         LeadSettings,
         ScoringRule,
         ScoringSettings,
@@ -86,8 +87,12 @@ def connect_signals():
         (LeadSettings, memo.lead_settings),
         (BlockedEmailDomain, memo.blocked_domains),
         (CallToAction, memo.ctas),
+        (ContactProperty, memo.contact_properties),
     ):
         on_change(model, model_memo.clear, f"memo-{model.__name__}")
+    # The choice questions that filters and scoring rules offer (leads/answers.py).
+    for model in (CallToAction, ContactProperty):
+        on_change(model, memo.choice_questions.clear, f"memo-choices-{model.__name__}")
 
     # Scores are recomputed when what they are computed from changes.
     for model in (ScoringRule, ScoringSettings):

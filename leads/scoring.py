@@ -12,7 +12,8 @@ How each kind of rule counts (also shown to sales next to the rules in the admin
   once for both rules above (and so cannot push a contact over the hot-lead threshold).
 - **Email domain**: once. "free" if the domain is in Settings > Scoring settings or is a
   subdomain of one (``eu.gmail.com``); any other domain is "business".
-- **Answer**: once per answer field, from the latest submission that answered it: plans
+- **Answer**: once per answer field (once per code ticked, for a multiple choice), from the
+  latest submission that answered it: plans
   change ("budget over $50k" last spring, "$5k to $20k" now), and counting every answer ever
   given would reward repeating a form.
 
@@ -139,7 +140,7 @@ def compute(
         else:
             total += rule.points
 
-    latest_answers: dict[str, tuple[str, datetime.datetime]] = {}
+    latest_answers: dict[str, tuple[frozenset[str], datetime.datetime]] = {}
     position = 0
     counted_at: dict[int, datetime.datetime] = {}  # CTA id -> when it last counted
     for submission in engagements:
@@ -156,14 +157,17 @@ def compute(
             position += 1
         for name, value in (submission.answers or {}).items():
             if value not in (None, "", [], {}):
-                # Later submissions overwrite earlier ones: the latest answer counts.
+                # Later submissions overwrite earlier ones: the latest answer counts. A multiple
+                # choice (a list of codes) scores for each code it holds.
+                codes = value if isinstance(value, list) else [value]
                 latest_answers[normalise_answer(name)] = (
-                    normalise_answer(value),
+                    frozenset(normalise_answer(code) for code in codes),
                     submission.received_at,
                 )
-    for name, (value, at) in latest_answers.items():
-        if rule := answer_rules.get((name, value)):
-            count(rule, at)
+    for name, (codes, at) in latest_answers.items():
+        for code in sorted(codes):
+            if rule := answer_rules.get((name, code)):
+                count(rule, at)
     if domain and (rule := domain_rules.get(domain_class(domain, free_domains))):
         count(rule, None)
 

@@ -29,6 +29,7 @@ from .admin import (  # noqa: F401 - each registers its own views and items of t
     inbox,  # the inbox at /admin/leads/
     menu,  # the Leads menu
     privacy,  # find, export and erase a person's data
+    properties,  # contact properties
     scoring,  # scoring rules
 )
 from .blocks import CTAChooser, cta_preview

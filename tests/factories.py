@@ -324,3 +324,55 @@ def make_lead(cta=None, *, status=None, email=None, spam_reasons=(), score=None,
         Contact.objects.filter(pk=submission.contact_id).update(score=score)
     submission.refresh_from_db()
     return submission
+
+
+def question(kind, name, label, *, choices=(), **value):
+    """One question of a CTA's form as the editor stores it (StreamField data):
+    `question("checkboxes", "topics", "Topics", choices=[("seo", "SEO")], property="...")`."""
+    items = [{"type": "item", "value": {"label": label, "value": code}} for code, label in choices]
+    data = {"name": name, "label": label, **value}
+    if kind in ("dropdown", "radio", "checkboxes"):
+        data["choices"] = items
+    return {"type": kind, "value": data}
+
+
+def consent_question(purpose="marketing", *, text="", required=False):
+    name = "consent" if purpose == "request" else f"consent_{purpose}"
+    return {
+        "type": "consent",
+        "value": {"name": name, "purpose": purpose, "text": text, "required": required},
+    }
+
+
+def make_form_cta(*questions, kind="quote", **fields):
+    """A CTA whose editor built its form: a required email question filling Email, then
+    `questions` (see `question`, `consent_question`)."""
+    email = question("email", "email", "Work email", property="email", required=True)
+    return make_cta(kind, questions=[email, *questions], **fields)
+
+
+def answer_form(cta, *, nonce=None, consents=None, **answers):
+    """A lead captured through the CTA's built form (`services.lead_capture`), as the submit
+    view captures it: `answers` by question name (lists for checkboxes), `consents` by purpose
+    ({"marketing": True}); each consent question not named is refused."""
+    import time
+
+    from leads import services
+    from leads.capture.tokens import form_token
+    from leads.capture.visit import Visit
+
+    n = next(_leads)
+    consents = consents or {}
+    given = [(q, bool(consents.get(q.purpose))) for q in cta.question_set.consents]
+    token = form_token(
+        cta.pk,
+        consent_version=cta.consent_version,
+        issued_at=time.time() - 60,
+        nonce=nonce or f"form-{n}",
+    )
+    data = {"token": token, "website": "", "first_landing": "", "first_referrer": ""}
+    data["posted_from"] = ""
+    answers.setdefault("email", f"person{n}@firm{n}.example")
+    return services.lead_capture(
+        cta=cta, data=data, answers=answers, visit=Visit(), consents=given
+    ).submission

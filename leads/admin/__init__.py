@@ -5,6 +5,7 @@
 - analytics/   lead analytics, campaigns and their spend, the dashboard panel
 - scoring.py   scoring rules and settings
 - privacy.py   find, export and erase a person's data
+- properties.py  contact properties that questions fill (sales managers)
 - menu.py      the "Leads" menu
 
 Each registers its own views and its own items of the "Leads" menu; leads/wagtail_hooks.py

@@ -33,7 +33,7 @@ def condition_key(signal: str, field: str = "", value: str = "") -> str:
 def condition_label(signal: str, field: str = "", value: str = "") -> str:
     """How a rule's condition reads: "Quote request", "Budget: Over $50,000"."""
     if signal == ScoringSignal.ANSWER:
-        return answers.choice_label(field, value)
+        return answers.choice_label(field, value, answers.current_vocabulary())
     if signal == ScoringSignal.CTA_KIND:
         return answers.kind_noun(value).capitalize()
     if signal == ScoringSignal.EMAIL_DOMAIN:
@@ -66,17 +66,18 @@ def condition_choices(current=None) -> list:
         ),
         *(
             (
-                answers.field_label(name),
-                # The field repeated: a closed select shows the option, not its group.
+                question.label,
+                # The question repeated: a closed select shows the option, not its group.
                 [
                     (
-                        condition_key(ScoringSignal.ANSWER, name, code),
-                        answers.choice_label(name, code),
+                        condition_key(ScoringSignal.ANSWER, question.name, code),
+                        answers.question_and_choice(question.label, label),
                     )
-                    for code, _ in choices
+                    for code, label in question.choices
                 ],
             )
-            for name, choices in answers.choice_fields().items()
+            # Every CTA's choice questions and the fixed forms' (leads/answers.py).
+            for question in answers.choice_questions()
         ),
     ]
     offered = {key for _, options in groups for key, _ in options}

@@ -83,7 +83,10 @@ def send_notification(submission: Submission) -> str:
     context = {
         "submission": submission,
         "kind_noun": answers.kind_noun(submission.cta_kind),
-        "answers": answers.labelled(submission.answers),
+        "answers": [
+            answers.question_and_choice(label, value)
+            for label, value in answers.submission_answers(submission)
+        ],
         "admin_url": absolute(admin_url(submission)),
     }
     message = EmailMultiAlternatives(

@@ -4,6 +4,7 @@ by purpose."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from ..questions.blocks import PURPOSES
 from ..questions.definition import Vocabulary
@@ -86,9 +87,13 @@ class FormVersion(models.Model):
     def __str__(self):
         return f"Form version {self.version}"
 
-    @property
+    @cached_property
     def vocabulary(self) -> Vocabulary:
-        return Vocabulary.of(self.questions)
+        """The labels of this version's questions and choices, with their types and in form
+        order (leads/answers.py reads answers with it)."""
+        from ..answers import FormVocabulary
+
+        return FormVocabulary.of(self.questions)
 
     @property
     def filled(self) -> dict[str, str]:

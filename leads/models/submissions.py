@@ -5,7 +5,7 @@ Stored only by `leads.services`; immutable once stored except for the review fie
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,7 +16,40 @@ from .references import public_reference
 from .status import OPEN_STATUSES, Status
 
 
+class AnswerListHolds(models.Expression):
+    """True where the answer stored under `name` is `code` or a list holding it (SQLite's
+    JSON1 `json_each`), for databases without JSON containment (`contains` on a key)."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, name: str, code: str):
+        super().__init__()
+        self.source, self.name, self.code = models.F("answers"), name, code
+
+    def get_source_expressions(self):
+        return [self.source]
+
+    def set_source_expressions(self, exprs):
+        (self.source,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.source)
+        path = '$."{}"'.format(self.name.replace('"', '""'))
+        # The column is Django's compiled reference; the path and the code are parameters.
+        sql = f"EXISTS (SELECT 1 FROM json_each({column}, %s) WHERE json_each.value = %s)"  # noqa: S608
+        return sql, (*params, path, self.code)
+
+
 class SubmissionQuerySet(models.QuerySet):
+    def answered(self, name: str, code: str):
+        """Submissions whose answer `name` is the choice `code`, or a list of choices holding it
+        (checkboxes): `answers__<name>=code`, and JSON containment where the database has it
+        (PostgreSQL), else `json_each` (SQLite)."""
+        single = Q(**{f"answers__{name}": code})
+        if connection.features.supports_json_field_contains:
+            return self.filter(single | Q(**{f"answers__{name}__contains": [code]}))
+        return self.filter(single | Q(AnswerListHolds(name, code)))
+
     def live(self):
         """Submissions whose person has not been erased: everything sales may see."""
         return self.filter(erased_at__isnull=True)
@@ -255,9 +288,10 @@ class Submission(models.Model):
     # Read in the admin's inspect view (`get_<field>_display`), shown escaped as plain text.
 
     def get_answers_display(self) -> str:
-        return "; ".join(
-            f"{name.replace('_', ' ')}: {value}" for name, value in self.answers.items()
-        )
+        """Every answer under its question, as the reader saw the form (leads/answers.py)."""
+        from ..answers import as_text, submission_answers
+
+        return as_text(submission_answers(self))
 
     def get_first_touch_display(self) -> str:
         return "; ".join(f"{key}: {value}" for key, value in self.first_touch.items() if value)

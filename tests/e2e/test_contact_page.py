@@ -37,18 +37,19 @@ def test_sales_read_the_request_first_and_qualify_it(browser, site, quote, viewp
 
     card = page.locator(f"#submission-{submission.pk}")
     answers = card.locator(".leads-contact__answers")
-    expect(answers.locator("dt")).to_have_text(["Message", "Budget", "Timeline", "Phone"])
+    # In the order and under the labels of the form the person answered.
+    expect(answers.locator("dt")).to_have_text(["Phone", "Budget", "Timeline", "What do you need?"])
     expect(answers.locator("dd")).to_have_text(
         [
-            "We need a quote for lead capture on our blog.",
+            "+44 20 7946 0000",
             "Over $50,000",
             "As soon as possible",
-            "+44 20 7946 0000",
+            "We need a quote for lead capture on our blog.",
         ]
     )
     # The answers come before the review facts.
     first_term = card.locator("dt").first
-    expect(first_term).to_have_text("Message")
+    expect(first_term).to_have_text("Phone")
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )

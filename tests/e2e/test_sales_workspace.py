@@ -29,9 +29,7 @@ EXPORT_HEADINGS = [
     "CTA kind",
     "CTA",
     "Article",
-    "Budget",
-    "Timeline",
-    "Message",
+    "Answers",  # across CTAs, every answer in one cell (leads/exports/answers.py)
     "Score",
     "Owner",
     "UTM source",
@@ -177,7 +175,10 @@ def test_sales_user_filters_reviews_assigns_notes_and_exports(tab, leads):
     assert ana["Owner"] == "Sam Seller"
     assert ana["Phone"] == "+44 20 7946 0000"  # a plain number goes out bare
     assert (dev["Status"], dev["Owner"]) == ("New", "")
-    assert dev["Message"] == "'" + FORMULA
+    # Under the question's label, after the others: mid-cell, a formula is only text.
+    assert dev["Answers"] == (
+        "Budget: Under $5,000; Timeline: Just exploring; What do you need? " + FORMULA
+    )
     assert tab.foreign_requests() == []
     assert tab.console_errors == []
 

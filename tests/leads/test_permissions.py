@@ -30,6 +30,7 @@ from leads.models import (
     BlockedEmailDomain,
     Campaign,
     Contact,
+    ContactProperty,
     Delivery,
     DeliveryStatus,
     DownloadEvent,
@@ -75,6 +76,7 @@ class Data:
     domain: int
     scoring_settings: int
     lead_settings: int
+    contact_property: int
 
 
 def build_data() -> Data:
@@ -130,6 +132,7 @@ def build_data() -> Data:
         domain=BlockedEmailDomain.objects.create(domain="spam.example").pk,
         scoring_settings=ScoringSettings.load().pk,
         lead_settings=LeadSettings.load().pk,
+        contact_property=ContactProperty.objects.get(key="industry").pk,
     )
 
 
@@ -195,6 +198,10 @@ def campaign_form(data):
 
 def rule_form(data):
     return {"condition": "answer:timeline:exploring", "points": "9", "label": "X"}
+
+
+def property_form(data):
+    return {"label": "Matrix", "key": "matrix", "type": "text", "choices_text": "", "help_text": ""}
 
 
 def status_form(data):
@@ -336,6 +343,22 @@ URLS = {
         form=lambda d: {"half_life_days": "7", "hot_threshold": "1", "free_mail_domains": "x.io"},
         writes=True,
     ),
+    # Contact properties (leads/admin/properties.py)
+    "properties": get("leads_properties:index"),
+    "properties_results": get("leads_properties:index_results"),
+    "property_add": get("leads_properties:add"),
+    "property_add_post": post("leads_properties:add", form=property_form, writes=True),
+    "property_edit": get("leads_properties:edit", "contact_property"),
+    "property_edit_post": post(
+        "leads_properties:edit", "contact_property", form=property_form, writes=True
+    ),
+    "property_edit_guessed": get("leads_properties:edit", MISSING, guessed=True),
+    "property_delete": get("leads_properties:delete", "contact_property"),
+    "property_delete_post": post("leads_properties:delete", "contact_property", writes=True),
+    "property_history": get("leads_properties:history", "contact_property"),
+    "property_history_results": get("leads_properties:history_results", "contact_property"),
+    "property_usage": get("leads_properties:usage", "contact_property"),
+    "property_copy": get("leads_properties:copy", "contact_property"),
     # Lead settings and blocked email domains (leads/wagtail_hooks.py)
     "lead_settings": get(SETTINGS, "leads", "leadsettings", "lead_settings"),
     "lead_settings_post": post(
@@ -469,6 +492,25 @@ ALLOWED = {  # url name -> roles that may open it; everyone else is refused
     "domain_history_results": MANAGERS,
     "domain_copy": MANAGERS,
     "domain_usage": MANAGERS,
+    # Contact properties: sales managers only, not even a look for sales.
+    **dict.fromkeys(
+        (
+            "properties",
+            "properties_results",
+            "property_add",
+            "property_add_post",
+            "property_edit",
+            "property_edit_post",
+            "property_edit_guessed",
+            "property_delete",
+            "property_delete_post",
+            "property_history",
+            "property_history_results",
+            "property_usage",
+            "property_copy",
+        ),
+        MANAGERS,
+    ),
     "privacy": MANAGERS,
     "privacy_find": MANAGERS,
     "privacy_export": MANAGERS,
@@ -487,6 +529,10 @@ SHOWS_THE_PERSON = {
 }
 # What the issue reserves for sales managers (deleting: no one, for submissions).
 MANAGER_ONLY = [
+    "properties",
+    "property_add_post",
+    "property_edit_post",
+    "property_delete_post",
     "privacy",
     "privacy_find",
     "privacy_export",
@@ -548,6 +594,7 @@ def snapshot() -> dict:
         ScoringSettings,
         LeadSettings,
         BlockedEmailDomain,
+        ContactProperty,
         ModelLogEntry,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in models}

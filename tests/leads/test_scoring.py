@@ -167,3 +167,24 @@ def test_explanation_lines_add_up_to_the_score():
 
     assert sum(points for _, points in result.explanation) == result.points
     assert str(result).startswith("quote request +40, budget over $50k +25, download +15")
+
+
+# Multiple choices ---------------------------------------------------------------------------
+
+
+TOPIC_RULES = [
+    rule("answer", "seo", 10, "Topics: Search engines", field="topics"),
+    rule("answer", "ads", 20, "Topics: Paid ads", field="topics"),
+]
+
+
+def test_a_multiple_choice_answer_scores_for_each_code_its_list_holds():
+    assert score(engagement(topics=["seo", "mail"]), rules=TOPIC_RULES).points == 10
+    assert score(engagement(topics=["seo", "ads"]), rules=TOPIC_RULES).points == 30
+    assert score(engagement(topics=["mail"]), rules=TOPIC_RULES).points == 0
+
+
+def test_the_latest_multiple_choice_answer_counts_not_every_one_ever_given():
+    older = engagement(days_ago=3, topics=["ads"])
+    latest = engagement(topics=["seo"])
+    assert score(older, latest, rules=TOPIC_RULES).explanation == [("Topics: Search engines", 10)]

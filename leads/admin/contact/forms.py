@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django import forms
 
 from ... import services
-from ...answers import IDENTITY_FIELDS, labelled
+from ...answers import IDENTITY_FIELDS, submission_answers
 from ...audit import status_label
 from ...models import Status, Submission
 
@@ -106,5 +106,6 @@ class SubmissionCard:
 
     @property
     def answers(self) -> list[tuple[str, str]]:
-        """What they asked for, under the questions' labels; who they are is on the page."""
-        return labelled(self.submission.answers or {}, skip=IDENTITY_FIELDS)
+        """What they asked for, under the labels of the form they answered and in its order;
+        who they are is on the page."""
+        return submission_answers(self.submission, skip=IDENTITY_FIELDS)

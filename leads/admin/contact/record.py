@@ -15,9 +15,9 @@ from django.utils.functional import cached_property
 from wagtail.models import ModelLogEntry
 
 from ... import audit
-from ...answers import labelled
+from ...answers import PURPOSE_LABELS, property_rows, purpose_label, submission_answers
 from ...audit import status_label
-from ...models import Contact, Delivery, DownloadEvent, Note, Submission
+from ...models import ConsentRecord, Contact, Delivery, DownloadEvent, Note, Submission
 from ...permissions import lead_workers
 from ...staff import user_label
 
@@ -43,13 +43,16 @@ class ContactRecord:
     subscriptions: list
     log_entries: list[ModelLogEntry]
     submission_type_id: int
+    consent_records: list[ConsentRecord] = field(default_factory=list)
     users: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, contact: Contact) -> "ContactRecord":
         submissions = list(
             contact.submissions.live()
-            .select_related("consent", "owner")
+            # The form version gives each submission's answers their labels: one join, not a
+            # query per submission.
+            .select_related("consent", "owner", "form_version")
             .prefetch_related(
                 Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "pk")),
                 Prefetch("downloads", queryset=DownloadEvent.objects.select_related("document")),
@@ -80,6 +83,11 @@ class ContactRecord:
             log_entries=log_entries,
             submission_type_id=submission_type.pk,
             users=get_user_model().objects.in_bulk(user_ids) if user_ids else {},
+            consent_records=list(
+                contact.consent_records.filter(submission__erased_at__isnull=True).select_related(
+                    "text"
+                )
+            ),
         )
 
     @cached_property
@@ -115,6 +123,41 @@ class ContactRecord:
             }
         )
 
+    @cached_property
+    def properties(self) -> list[tuple[str, str]]:
+        """The contact's other details (company size, industry...) under their labels."""
+        return property_rows(self.contact)
+
+    @cached_property
+    def consent_ledger(self) -> list[dict]:
+        """Each purpose given or refused, newest first, with the exact wording shown."""
+        by_id = {s.pk: s for s in self.submissions}
+        order = list(PURPOSE_LABELS)
+        records = sorted(
+            self.consent_records,
+            key=lambda r: (
+                -r.recorded_at.timestamp(),
+                -r.submission_id,
+                order.index(r.purpose) if r.purpose in order else len(order),
+            ),
+        )
+        return [
+            {
+                "purpose": purpose_label(record.purpose),
+                "given": record.given,
+                "at": record.recorded_at,
+                "text": record.text.text,
+                "submission": by_id.get(record.submission_id),
+            }
+            for record in records
+        ]
+
+    @cached_property
+    def submissions_without_ledger(self) -> list[Submission]:
+        """Submissions from before consent was kept by purpose: their single consent box."""
+        recorded = {record.submission_id for record in self.consent_records}
+        return [s for s in self.submissions if s.pk not in recorded]
+
     def user_name(self, user_id) -> str:
         if not user_id:
             return "Unassigned"
@@ -128,7 +171,7 @@ class ContactRecord:
         by_id = {str(s.pk): s for s in self.submissions}
         items = []
         for submission in self.submissions:
-            answers = labelled(submission.answers or {})
+            answers = submission_answers(submission)
             items.append(
                 TimelineItem(
                     submission.received_at,

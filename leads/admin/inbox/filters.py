@@ -11,6 +11,7 @@ from django import forms
 from django_filters.widgets import SuffixedMultiWidget
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from ... import answers
 from ...ids import IdModelChoiceField
 from ...models import OPEN_STATUSES, CallToAction, CTAKind, Status, Submission
 from ...permissions import lead_workers
@@ -86,6 +87,21 @@ def article_choices(request):
     return topics.tagged_pages().order_by("title").only("pk", "title")
 
 
+def answer_choices() -> list:
+    """Every choice of every CTA's current choice questions, and the legacy budget and
+    timeline, grouped by question: ("company_size:11-50", "Company size: 11-50 people")."""
+    return [
+        (
+            field.label,
+            [
+                (f"{field.name}:{code}", answers.question_and_choice(field.label, label))
+                for code, label in field.choices
+            ],
+        )
+        for field in answers.choice_questions()
+    ]
+
+
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A model chosen by id in the query string: an impossible id is an invalid choice (the
     filter shows its error), never a query (leads/ids.py)."""
@@ -126,6 +142,13 @@ class InboxFilterSet(WagtailFilterSet):
     received = django_filters.DateFromToRangeFilter(
         label="Received", field_name="received_at", widget=DateRangePickerWidget()
     )
+    answer = django_filters.ChoiceFilter(
+        label="Answer",
+        choices=answer_choices,
+        empty_label="Any",
+        method="filter_answer",
+        help_text="Leads that picked this choice (among others, for a multiple choice).",
+    )
     utm_source = django_filters.CharFilter(
         label="UTM source",
         lookup_expr="iexact",
@@ -146,6 +169,10 @@ class InboxFilterSet(WagtailFilterSet):
 
     def filter_tag(self, queryset, name, slug):
         return queryset.filter(page_id__in=topics.page_ids_tagged(slug))
+
+    def filter_answer(self, queryset, name, value):
+        question, _, code = value.partition(":")
+        return queryset.answered(question, code)
 
     def filter_owner(self, queryset, name, value):
         if value == MINE:

@@ -29,7 +29,7 @@ from wagtail.admin.views.generic.models import (
 from wagtail.admin.views.generic.usage import UsageView
 
 from ... import kinds, search
-from ...exports import SafeSpreadsheetExportMixin
+from ...exports import AnswerColumnsMixin, SafeSpreadsheetExportMixin
 from ...models import ScoringSettings, Status, Submission
 from ...permissions import EXPORT_LEADS, may_review_leads
 from ...staff import user_label
@@ -81,7 +81,7 @@ def owner_cell(owner) -> str | None:
 # Views ------------------------------------------------------------------------------------
 
 
-class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
+class InboxIndexView(AnswerColumnsMixin, SafeSpreadsheetExportMixin, IndexView):
     """The review queue, its filters and search, and the export of what is listed (streamed
     and formula-safe; only with leads.export_submission: see leads/exports/)."""
 
@@ -117,6 +117,21 @@ class InboxIndexView(SafeSpreadsheetExportMixin, IndexView):
         # A tie-breaker, so that equal scores or names never repeat or skip rows across pages.
         queryset = super().order_queryset(queryset)
         return queryset.order_by(*queryset.query.order_by, "-pk")
+
+    @cached_property
+    def export_cta(self):
+        """The one CTA the list is filtered to, if any: its export has a column per question."""
+        if self.filters is not None and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get("cta")
+        return None
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        columns, headings = self.answer_columns_for(self.export_cta)
+        at = self.list_export.index("page_title") + 1
+        self.list_export = [*self.list_export[:at], *columns, *self.list_export[at:]]
+        self.export_headings = {**self.export_headings, **headings}
+        queryset = self.with_answer_columns(queryset, columns)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
     @cached_property
     def can_review(self) -> bool:

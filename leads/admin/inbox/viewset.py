@@ -70,9 +70,8 @@ class InboxViewSet(ModelViewSet):
         "get_cta_kind_display",
         "cta_title",
         "page_title",
-        "budget",
-        "timeline",
-        "message",
+        # Then the answers: one column per question when the CTA filter names one CTA, else
+        # one "Answers" column (leads/exports/answers.py).
         "score",
         "owner",
         "utm_source",
@@ -91,9 +90,6 @@ class InboxViewSet(ModelViewSet):
         "get_cta_kind_display": "CTA kind",
         "cta_title": "CTA",
         "page_title": "Article",
-        "budget": "Budget",
-        "timeline": "Timeline",
-        "message": "Message",
         "score": "Score",
         "owner": "Owner",
         "utm_source": "UTM source",

@@ -464,17 +464,26 @@ def answers_of(html: str, submission) -> str:
 def test_each_submission_opens_with_its_answers_under_labels(sales_client, submission):
     html = sales_client.get(page_url(submission.contact)).content.decode()
     card = answers_of(html, submission)
-    for label, value in (
-        ("Message", "We need a quote for lead capture on our blog."),
-        ("Budget", "Under $5,000"),
-        ("Timeline", "Just exploring"),
-        ("Phone", "+44 20 7946 0000"),
+    # The questions' labels as the form asked them, in the form's order.
+    labels = ["Phone", "Budget", "Timeline", "What do you need?"]
+    for label, value in zip(
+        labels,
+        (
+            "+44 20 7946 0000",
+            "Under $5,000",
+            "Just exploring",
+            "We need a quote for lead capture on our blog.",
+        ),
+        strict=True,
     ):
         assert f"<dt>{label}</dt>" in card and value in card
+    assert [card.index(f"<dt>{label}</dt>") for label in labels] == sorted(
+        card.index(f"<dt>{label}</dt>") for label in labels
+    )
     assert ">under-5k<" not in html and ">exploring<" not in html
     # Answers come before the review facts.
     assert (
-        card.index("<dt>Message</dt>")
+        card.index("<dt>What do you need?</dt>")
         < card.index("<dt>Status</dt>")
         < card.index("<dt>Owner</dt>")
         < card.index("<dt>Page</dt>")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from leads.admin.scoring import condition_key
 from leads.models import ScoringRule
-from tests.factories import capture_lead, log_in, make_cta
+from tests.factories import answer_form, capture_lead, log_in, make_cta, make_form_cta, question
 
 
 def rule_form(rule, **changes):
@@ -144,3 +144,46 @@ def test_sales_find_scoring_rules_in_the_leads_menu(client):
     dashboard = client.get(reverse("wagtailadmin_home"))
 
     assert "Scoring rules" in dashboard.content.decode()
+
+
+TOPICS = [("seo", "Search engines"), ("ads", "Paid ads")]
+
+
+@pytest.mark.django_db
+def test_rule_form_offers_the_choice_questions_of_every_ctas_form(client):
+    log_in(client, "manager")
+    make_form_cta(question("checkboxes", "topics", "What interests you?", choices=TOPICS))
+    make_form_cta(question("radio", "role", "Your role", choices=[("buyer", "I buy")]))
+
+    content = client.get(reverse("leads_scoring:add")).content.decode()
+
+    assert '<optgroup label="What interests you?">' in content
+    assert f'value="{condition_key("answer", "topics", "ads")}"' in content
+    assert "What interests you? Paid ads</option>" in content
+    assert "Your role: I buy</option>" in content
+    assert "Budget: Over $50,000</option>" in content  # the fixed forms' stay
+
+
+@pytest.mark.django_db
+def test_a_rule_on_a_ticked_box_scores_the_contacts_who_ticked_it(
+    client, django_capture_on_commit_callbacks
+):
+    log_in(client, "manager")
+    cta = make_form_cta(
+        question("checkboxes", "topics", "What interests you?", choices=TOPICS), kind="download"
+    )
+    ticked = answer_form(cta, topics=["seo", "ads"], email="t@acme.example")
+    other = answer_form(cta, topics=["seo"], email="o@acme.example")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("leads_scoring:add"),
+            {"condition": "answer:topics:ads", "points": 30, "label": ""},
+        )
+
+    assert response.status_code == 302
+    assert ScoringRule.objects.get(field="topics").label == "What interests you? Paid ads"
+    ticked.contact.refresh_from_db()
+    other.contact.refresh_from_db()
+    assert ticked.contact.score - other.contact.score == 30
+    assert ["What interests you? Paid ads", 30] in ticked.contact.score_explanation

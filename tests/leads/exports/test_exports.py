@@ -423,14 +423,16 @@ def test_export_memory_does_not_grow_with_the_number_of_rows(client, sales, expo
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
 def test_inbox_exports_its_leads_neutralised(client, sales, export):
-    capture_lead(make_cta("quote"), name="=1+1", company="@SUM(A1)", message="-2+3")
-    response, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    cta = make_cta("quote")
+    capture_lead(cta, name="=1+1", company="@SUM(A1)", message="-2+3")
+    url = reverse("leads_inbox:index") + f"?cta={cta.pk}&export={export}"
+    response, content = download(client, url)
     assert response["Content-Disposition"].startswith('attachment; filename="leads-')
     header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
     exported = dict(zip(header, row, strict=True))
     assert exported["Name"] == "'=1+1"
     assert exported["Company"] == "'@SUM(A1)"
-    assert exported["Message"] == "'-2+3"
+    assert exported["What do you need?"] == "'-2+3"
     assert exported["Email"] == "ana@acme.example"
 
 
@@ -493,8 +495,10 @@ def test_a_phone_column_holding_anything_but_a_number_is_still_neutralised(
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
 def test_inbox_exports_choice_answers_as_labels_and_consent_as_yes_no(client, sales, export):
-    capture_lead(make_cta("quote"), budget="20k-50k", timeline="now")
-    _, content = download(client, reverse("leads_inbox:index") + f"?export={export}")
+    cta = make_cta("quote")
+    capture_lead(cta, budget="20k-50k", timeline="now")
+    url = reverse("leads_inbox:index") + f"?cta={cta.pk}&export={export}"
+    _, content = download(client, url)
     header, row = csv_rows(content) if export == "csv" else xlsx_rows(content)
     exported = dict(zip(header, row, strict=True))
     assert exported["Budget"] == "$20,000 to $50,000"

@@ -14,7 +14,17 @@ from leads.models import (
     LeadSettings,
     Submission,
 )
-from tests.factories import capture_lead, cta_admin_form, make_cta, make_user
+from tests.factories import (
+    answer_form,
+    capture_lead,
+    cta_admin_form,
+    make_cta,
+    make_form_cta,
+    make_user,
+    question,
+)
+
+TOPICS = [("seo", "Search engines"), ("ads", "Paid ads"), ("mail", "Email")]
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +257,31 @@ def test_notification_shows_answers_under_their_labels_not_codes(
     assert "Job title: CTO" in notice.body
     assert "20k-50k" not in notice.body
     assert "now\n" not in notice.body
+
+
+def test_notification_shows_every_answer_of_a_built_form_under_its_label_in_form_order(
+    django_capture_on_commit_callbacks,
+):
+    cta = make_form_cta(
+        question("checkboxes", "topics", "What interests you?", choices=TOPICS),
+        question("country", "where", "Where are you based?", property="country"),
+        question("hidden", "campaign", "Campaign", source="utm_campaign"),
+        question("number", "seats", "How many seats?"),
+        title="Audit request",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_form(cta, topics=["seo", "mail"], where="DE", seats="12")
+
+    (notice,) = [m for m in sent_to(INBOX) if m.subject.startswith("New ")]
+    lines = [
+        "What interests you? Search engines, Email",
+        "Where are you based? Germany",
+        "How many seats? 12",
+    ]
+    positions = [notice.body.index(line) for line in lines]
+    assert positions == sorted(positions)
+    assert "seo" not in notice.body and ": DE" not in notice.body
 
 
 def test_download_notification_subject_names_the_kind_and_cta_not_the_kind_description(
