@@ -56,6 +56,7 @@ class ContactRecord:
             .prefetch_related(
                 Prefetch("deliveries", queryset=Delivery.objects.order_by("created_at", "pk")),
                 Prefetch("downloads", queryset=DownloadEvent.objects.select_related("document")),
+                "attachments",
             )
             .order_by("-received_at", "-pk")
         )

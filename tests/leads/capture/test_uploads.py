@@ -145,3 +145,13 @@ def test_a_body_larger_than_the_files_allow_is_refused_with_a_clear_message(clie
     response = submit(client, cta, lead_form_data(cta, brief=big))
     assert response.status_code == 413
     assert "more than this form can take" in response.content.decode()
+
+
+def test_the_contact_page_lists_the_file_with_its_download_link(client, cta):
+    submit(client, cta, lead_form_data(cta, brief=upload("Brief.pdf")))
+    attachment = Attachment.objects.get()
+    contact = attachment.submission.contact
+    log_in(client, "sales")
+    html = client.get(reverse("leads_contact:detail", args=[contact.pk])).content.decode()
+    link = reverse("leads_contact:attachment", args=[contact.pk, attachment.pk])
+    assert f'<a href="{link}" download>Brief.pdf</a>' in html
