@@ -11,8 +11,9 @@ db.sqlite3 next to manage.py when it is unset).
   restored with `pg_restore` in one transaction, so a failed restore leaves nothing behind.
 - SQLite: SQLite's online backup API, a consistent copy taken while the site writes (WAL),
   checked with `PRAGMA integrity_check` before it is kept.
-- Media on local disk (MEDIA_ROOT): a .tar.gz next to the database backup. Media on S3 is
-  left to the bucket's versioning or replication (docs/deploy.md).
+- Media on local disk (MEDIA_ROOT): a .tar.gz next to the database backup; the files readers
+  uploaded with lead forms (LEAD_PRIVATE_ROOT, var/private/ by default): another. Files on S3
+  are left to the bucket's versioning or replication (docs/deploy.md).
 
 `restore` refuses a database that already has tables or a SQLite file that exists: it restores
 into a fresh database, which the operator then points DATABASE_URL at. Exit status 1 with the
@@ -63,7 +64,9 @@ def run(command: list[str]) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-2000:]}")
 
 
-def create(folder: Path, *, url: str, media_root: Path | None) -> list[Path]:
+def create(
+    folder: Path, *, url: str, media_root: Path | None, private_root: Path | None = None
+) -> list[Path]:
     """Write the backup files into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -79,11 +82,12 @@ def create(folder: Path, *, url: str, media_root: Path | None) -> list[Path]:
         target = folder / f"leadsite-{stamp}.sqlite3"
         copy_sqlite(source, target)
     written.append(target)
-    if media_root is not None and media_root.is_dir():
-        archive = folder / f"leadsite-media-{stamp}.tar.gz"
-        with tarfile.open(archive, "w:gz") as tar:
-            tar.add(media_root, arcname="media")
-        written.append(archive)
+    for name, root in (("media", media_root), ("private", private_root)):
+        if root is not None and root.is_dir():
+            archive = folder / f"leadsite-{name}-{stamp}.tar.gz"
+            with tarfile.open(archive, "w:gz") as tar:
+                tar.add(root, arcname=name)
+            written.append(archive)
     return written
 
 
@@ -106,8 +110,17 @@ def copy_sqlite(source: Path, target: Path) -> None:
     partial.rename(target)
 
 
-def restore(backup: Path, *, url: str, media_root: Path | None, media: Path | None) -> None:
-    """Restore `backup` into the fresh database of `url` (and `media` into media_root)."""
+def restore(
+    backup: Path,
+    *,
+    url: str,
+    media_root: Path | None,
+    media: Path | None,
+    private_root: Path | None = None,
+    private: Path | None = None,
+) -> None:
+    """Restore `backup` into the fresh database of `url` (and `media` into media_root, the
+    uploaded lead files `private` into private_root)."""
     if not backup.is_file():
         raise BackupError(f"no backup file at {backup}")
     if is_postgres(url):
@@ -128,18 +141,27 @@ def restore(backup: Path, *, url: str, media_root: Path | None, media: Path | No
     if media is not None:
         if media_root is None:
             raise BackupError("MEDIA_ROOT is not set: nowhere to restore the media to")
-        if media_root.exists() and any(media_root.iterdir()):
-            raise BackupError(f"{media_root} is not empty: restore media into a fresh folder")
-        media_root.parent.mkdir(parents=True, exist_ok=True)
-        unpacked = Path(tempfile.mkdtemp(prefix=".restoring-", dir=media_root.parent))
-        try:
-            with tarfile.open(media) as tar:
-                tar.extractall(unpacked, filter="data")
-            if media_root.exists():
-                media_root.rmdir()
-            (unpacked / "media").rename(media_root)
-        finally:
-            shutil.rmtree(unpacked, ignore_errors=True)
+        restore_folder(media, media_root, "media")
+    if private is not None:
+        if private_root is None:
+            raise BackupError("LEAD_PRIVATE_ROOT is not set: nowhere to restore the files to")
+        restore_folder(private, private_root, "private")
+
+
+def restore_folder(archive: Path, root: Path, name: str) -> None:
+    """Unpack a folder archive (`name`/ inside) into `root`, which must be new or empty."""
+    if root.exists() and any(root.iterdir()):
+        raise BackupError(f"{root} is not empty: restore {name} into a fresh folder")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    unpacked = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(unpacked, filter="data")
+        if root.exists():
+            root.rmdir()
+        (unpacked / name).rename(root)
+    finally:
+        shutil.rmtree(unpacked, ignore_errors=True)
 
 
 def postgres_has_tables(url: str) -> bool:
@@ -155,21 +177,37 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("create", help="back up the database and local media")
     make.add_argument("folder", type=Path, help="where to write the backup files")
-    make.add_argument("--no-media", action="store_true", help="database only")
+    make.add_argument(
+        "--no-media", action="store_true", help="database only (no media, no uploaded files)"
+    )
     back = commands.add_parser("restore", help="restore a backup into a fresh database")
     back.add_argument("backup", type=Path, help="a .dump (PostgreSQL) or .sqlite3 file")
     back.add_argument("--media", type=Path, help="a leadsite-media-*.tar.gz to restore too")
+    back.add_argument(
+        "--private", type=Path, help="a leadsite-private-*.tar.gz (uploaded lead files) too"
+    )
     args = parser.parse_args(argv)
     media_root = Path(os.environ["MEDIA_ROOT"]) if os.environ.get("MEDIA_ROOT") else None
     media_root = media_root or REPO_ROOT / "media"
+    private_root = Path(os.environ.get("LEAD_PRIVATE_ROOT") or REPO_ROOT / "var" / "private")
     try:
         if args.command == "create":
             for path in create(
-                args.folder, url=database_url(), media_root=None if args.no_media else media_root
+                args.folder,
+                url=database_url(),
+                media_root=None if args.no_media else media_root,
+                private_root=None if args.no_media else private_root,
             ):
                 print(path)
         else:
-            restore(args.backup, url=database_url(), media_root=media_root, media=args.media)
+            restore(
+                args.backup,
+                url=database_url(),
+                media_root=media_root,
+                media=args.media,
+                private_root=private_root,
+                private=args.private,
+            )
             print(f"Restored {args.backup.name}.")
     except BackupError as error:
         print(f"backup.py {args.command}: {error}", file=sys.stderr)

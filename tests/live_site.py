@@ -207,6 +207,7 @@ def site_env(workdir: Path, database_url: str) -> dict:
         LEAD_FORM_MIN_SECONDS="0",
         DATABASE_URL=database_url,
         MEDIA_ROOT=workdir / "media",
+        LEAD_PRIVATE_ROOT=workdir / "private",
         STATIC_ROOT=workdir / "static",
         LOG_LEVEL="WARNING",
     )

@@ -228,7 +228,9 @@ class FileQuestionBlock(QuestionBlock):
 
 
 class ChoicesQuestionBlock(QuestionBlock):
-    choices = blocks.ListBlock(ChoiceBlock(), min_num=1, collapsed=False)
+    # May stay empty for a question filling a contact property with choices of its own
+    # (company size): it offers those (definition_errors asks for choices otherwise).
+    choices = blocks.ListBlock(ChoiceBlock(), default=[], collapsed=False)
 
     def clean(self, value):
         value = super().clean(value)
@@ -369,9 +371,9 @@ class QuestionsBlock(blocks.StreamBlock):
         value = super().clean(value)
         if not value:  # the CTA takes its kind's standard questions (CallToAction.clean)
             return value
-        from .definition import definition_errors, questions_from_stream
+        from .definition import definition_errors, questions_from_stream  # imports blocks
 
-        errors = definition_errors(questions_from_stream(value))
+        errors = definition_errors(questions_from_stream(value, properties.property_choices()))
         if errors:
             raise blocks.StreamBlockValidationError(non_block_errors=ErrorList(errors))
         return value

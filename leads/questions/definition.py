@@ -249,7 +249,10 @@ def definition_errors(questions: QuestionSet) -> list[str]:
         )
     for question in questions.questions:
         if question.is_choice and not question.choices:
-            errors.append(f"Give '{question.label}' its choices.")
+            errors.append(
+                f"Give '{question.label}' its choices, or have it fill a contact property "
+                "that has choices."
+            )
     counts = [0] * questions.steps
     for question in questions.asked:
         counts[question.step] += 1

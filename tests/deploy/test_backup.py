@@ -80,17 +80,33 @@ def fresh_database(demo_site):
 
 def test_a_backup_restores_into_a_fresh_database_with_every_row_and_file(demo_site, fresh_database):
     env, workdir = demo_site
+    # A file a reader uploaded with a lead form, in the private storage's folder.
+    upload = Path(env["LEAD_PRIVATE_ROOT"]) / "leads" / "2026" / "12" / "brief.pdf"
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    upload.write_bytes(b"%PDF-1.4 a brief")
     status, out, err = backup("create", str(workdir / "backups"), env=env)
     assert status == 0, err
-    database_file, media_archive = (Path(line) for line in out.split())
+    database_file, media_archive, private_archive = (Path(line) for line in out.split())
     assert database_file.suffix in (".dump", ".sqlite3")
-    assert media_archive.name.endswith(".tar.gz")
+    assert media_archive.name.startswith("leadsite-media-")
+    assert private_archive.name.startswith("leadsite-private-")
 
-    restored = env | {"DATABASE_URL": fresh_database, "MEDIA_ROOT": str(workdir / "restored-media")}
+    restored = env | {
+        "DATABASE_URL": fresh_database,
+        "MEDIA_ROOT": str(workdir / "restored-media"),
+        "LEAD_PRIVATE_ROOT": str(workdir / "restored-private"),
+    }
     status, out, err = backup(
-        "restore", str(database_file), "--media", str(media_archive), env=restored
+        "restore",
+        str(database_file),
+        "--media",
+        str(media_archive),
+        "--private",
+        str(private_archive),
+        env=restored,
     )
     assert status == 0, err
+    assert files_under(workdir / "restored-private") == files_under(upload.parents[3])
 
     counts = every_table(restored)
     assert counts == every_table(env)

@@ -2,12 +2,14 @@
 hidden UTM field, a condition, a step), places it in an article, and visitors answer it with
 and without JavaScript."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from leads.models import CallToAction, Submission
 from tests.e2e.conftest import DESKTOP, MOBILE, Tab, assert_axe_clean, format_violations, log_in_as
-from tests.factories import make_article, make_builder_cta
+from tests.factories import make_article, make_builder_cta, make_cta, make_landing_page
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +47,21 @@ def add_question(page, kind: str) -> str:
     return prefix
 
 
+def choose_cta(page, chooser, cta):
+    chooser.get_by_role("button", name=re.compile("^Choose")).click()
+    page.locator(".modal-content").get_by_role("link", name=cta.title).click()
+    expect(chooser.locator("[data-chooser-title]")).to_have_text(cta.title)
+
+
+def publish(page):
+    """The page editor's Publish, under the Save draft button's other actions."""
+    # The footer's toggle: the last "More actions" (block menus come before it).
+    page.get_by_role("button", name="More actions").last.click()
+    page.locator('button[name="action-publish"]').click()
+    page.wait_for_url("**/admin/pages/**")
+    expect(page.get_by_text("published", exact=False).first).to_be_visible()
+
+
 def fill(page, name, value):
     page.locator(f'[name="{name}"]').fill(value)
 
@@ -59,7 +76,10 @@ def add_choice(page, prefix, number, label):
 
 
 def test_an_editor_builds_a_form_with_a_dropdown_a_hidden_field_a_condition_and_a_step(site, tab):
-    log_in_as(tab, "Editors", "eve")
+    article = make_article(site["index"], "Audits that find leads")
+    landing = make_landing_page(site["home"], "Free funnel audit", cta=make_cta("quote"))
+    # A moderator: an editor who may also publish (Wagtail's Editors submit for moderation).
+    log_in_as(tab, "Moderators", "mo")
     page = tab.page
     tab.goto(ADD_CTA)
     fill(page, "title", "Audit request")
@@ -114,7 +134,28 @@ def test_an_editor_builds_a_form_with_a_dropdown_a_hidden_field_a_condition_and_
         ("more-than-50", "More than 50"),
     )
     assert questions.by_name["which_crm"].show_if == ("uses_crm", ("yes",))
+
+    # Placed in an article's body and on a landing page, and published.
+    tab.goto(f"/admin/pages/{article.pk}/edit/")
+    page.get_by_role("button", name="Insert a block").last.click()
+    page.get_by_role("option", name="Call to action").click()
+    choose_cta(page, page.locator('[id^="body-"][data-chooser-url*=calltoaction]'), cta)
+    publish(page)
+    tab.goto(f"/admin/pages/{landing.pk}/edit/")
+    chooser = page.locator("[data-chooser-url*=calltoaction]").first
+    chooser.get_by_role("button", name="Actions").click()
+    chooser.get_by_role("button", name="Choose another call to action").click()
+    page.locator(".modal-content").get_by_role("link", name="Audit request").click()
+    expect(chooser.locator("[data-chooser-title]")).to_have_text("Audit request")
+    publish(page)
     assert tab.console_errors == []
+
+    for url in (article.url, landing.url):
+        tab.goto(url)
+        box = box_of(page, cta)
+        expect(box.get_by_label("Company size")).to_be_attached()
+        expect(box.get_by_label("Which CRM?")).to_be_attached()
+        assert 'name="campaign"' not in box.inner_html()  # hidden fields never reach the page
 
 
 @pytest.fixture

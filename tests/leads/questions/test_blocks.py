@@ -108,3 +108,14 @@ def test_a_hidden_field_from_a_query_parameter_must_name_it():
     hidden = {"type": "hidden", "value": {"label": "Ad click", "source": "query", "value": ""}}
     with pytest.raises(StreamBlockValidationError):
         clean(EMAIL, hidden)
+
+
+def test_a_choice_question_filling_a_property_with_choices_may_list_none():
+    size = {"type": "dropdown", "value": {"label": "Company size", "property": "company_size"}}
+    stream = clean(EMAIL, size)
+    assert stream[1].value["name"] == "company_size"
+
+
+def test_a_choice_question_without_choices_of_any_kind_is_refused():
+    size = {"type": "dropdown", "value": {"label": "Company size"}}
+    assert "Give 'Company size' its choices" in errors_of(EMAIL, size)
