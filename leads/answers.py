@@ -5,8 +5,9 @@ as the form showed them ("Budget: $5,000 to $20,000"). Every screen, email, expo
 rule that shows an answer goes through this module, so a code never reaches a reader.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.apps import apps
 from django_countries import countries
 
 from .questions.definition import CHOICE_TYPES, Vocabulary
@@ -63,17 +64,8 @@ PURPOSE_LABELS = {
 IDENTITY_FIELDS = frozenset({"name", "email", "company"})
 
 
-@dataclass
-class FormVocabulary(Vocabulary):
-    """A form version's vocabulary with what labelling also needs: each question's type (a
-    country answer reads as the country's name) and the form's order (`labels` keeps it)."""
-
-    types: dict = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, questions: list[dict] | None) -> "FormVocabulary":
-        base = Vocabulary.of(questions)
-        return cls(base.labels, {q["name"]: q.get("type", "") for q in questions or []})
+# A form version's vocabulary (leads/questions/definition.py): labels in form order, types.
+FormVocabulary = Vocabulary
 
 
 # Leads from before the form builder have no form version: they read with the fixed forms'.
@@ -174,8 +166,9 @@ def choice_questions() -> list[ChoiceField]:
 
 
 def _choice_questions() -> list[ChoiceField]:
-    from .models import CallToAction
-
+    # From the app registry: the models read answers through this module, so it cannot
+    # import them.
+    CallToAction = apps.get_model("leads", "CallToAction")
     found: dict[str, dict] = {}
     ctas = CallToAction.objects.order_by("title", "pk").only("pk", "kind", "questions")
     for cta in ctas:
@@ -222,8 +215,9 @@ def property_rows(contact) -> list[tuple[str, str]]:
     """A contact's other details (`Contact.properties`) as [(label, value)], under the labels
     of the built-in properties and of those sales managers added, choices as their labels, in
     the properties' order; a property since removed reads under its key. One query."""
-    from .models import ContactProperty
-    from .questions.properties import COLUMNS
+    from .questions.properties import COLUMNS, contact_properties
+
+    ContactProperty = contact_properties()
 
     props = {
         key: value

@@ -2,8 +2,8 @@
 managers add, each version of a form's questions that leads answered, and the consent ledger
 by purpose."""
 
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.functional import cached_property
 
 from ..questions.blocks import PURPOSES
@@ -24,9 +24,17 @@ class ContactProperty(models.Model):
     """A detail of a contact beyond the built-in ones (e.g. company size, industry, CRM used),
     which a question may fill; stored in `Contact.properties` by its key."""
 
+    # A validator, not a CheckConstraint: on SQLite a regex CHECK needs Django's REGEXP
+    # function, which SQLite's own tools (the backup's integrity check) do not have.
     key = models.SlugField(
         "key",
         max_length=40,
+        validators=[
+            RegexValidator(
+                r"^[a-z][a-z0-9_]*$",
+                "Use lower-case letters, digits and _, starting with a letter.",
+            )
+        ],
         help_text="How it is stored, e.g. 'company_size'. Lower-case letters, digits and _; "
         "it cannot change once saved.",
     )
@@ -52,12 +60,6 @@ class ContactProperty(models.Model):
         ordering = ["label"]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="contact_property_key_unique"),
-            models.CheckConstraint(
-                condition=Q(key__regex=r"^[a-z][a-z0-9_]*$"),
-                name="contact_property_key_format",
-                violation_error_message="Use lower-case letters, digits and _, starting with "
-                "a letter.",
-            ),
         ]
 
     def __str__(self):
@@ -91,9 +93,7 @@ class FormVersion(models.Model):
     def vocabulary(self) -> Vocabulary:
         """The labels of this version's questions and choices, with their types and in form
         order (leads/answers.py reads answers with it)."""
-        from ..answers import FormVocabulary
-
-        return FormVocabulary.of(self.questions)
+        return Vocabulary.of(self.questions)
 
     @property
     def filled(self) -> dict[str, str]:

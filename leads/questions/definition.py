@@ -263,9 +263,11 @@ def definition_errors(questions: QuestionSet) -> list[str]:
 
 @dataclass
 class Vocabulary:
-    """Labels of stored answers: {name: (label, {code: label})}, from a FormVersion."""
+    """Labels of stored answers: {name: (label, {code: label})} in form order, and each
+    question's type (a country answer reads as the country's name), from a FormVersion."""
 
     labels: dict = field(default_factory=dict)
+    types: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, questions: list[dict] | None) -> "Vocabulary":
@@ -273,5 +275,6 @@ class Vocabulary:
             {
                 q["name"]: (q["label"], {str(code): label for code, label in q.get("choices", [])})
                 for q in questions or []
-            }
+            },
+            {q["name"]: q.get("type", "") for q in questions or []},
         )
