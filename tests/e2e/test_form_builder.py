@@ -323,3 +323,40 @@ def test_a_file_sent_with_the_form_arrives_privately(site, browser, settings, tm
     assert private_storage().open(attachment.file.name).read().startswith(b"%PDF")
     assert tab.page.request.get(f"/media/{attachment.file.name}").status == 404
     context.close()
+
+
+def test_sales_see_and_export_every_answer_of_a_built_form_by_its_label(site, tab):
+    import csv
+    from pathlib import Path
+
+    from tests.factories import BUILDER_ANSWERS, capture_lead
+
+    cta = make_builder_cta(title="Audit request")
+    answers = BUILDER_ANSWERS | {"which_crm": "pipedrive"}
+    contact = capture_lead(cta, **answers).submission.contact
+    page = tab.page
+    log_in_as(tab, "Sales", "sally")
+
+    tab.goto(f"/admin/leads/contacts/{contact.pk}/")
+    answers_list = page.get_by_role("definition").filter(has_text="Pipedrive")
+    expect(answers_list.first).to_be_visible()
+    for question, answer in (
+        ("Company size", "11-50 people"),
+        ("Which CRM?", "Pipedrive"),
+        ("Budget", "$5,000 to $20,000"),
+    ):
+        expect(page.get_by_text(question, exact=True).first).to_be_visible()
+        expect(page.get_by_text(answer, exact=True).first).to_be_visible()
+    assert_axe_clean(tab, "the contact page of a built form's lead")
+
+    tab.goto(f"/admin/leads/?cta={cta.pk}")
+    page.get_by_role("button", name="Actions", exact=True).click()
+    with page.expect_download() as started:
+        page.get_by_role("link", name="Download CSV").click()
+    with Path(started.value.path()).open(encoding="utf-8-sig", newline="") as file:
+        (row,) = list(csv.DictReader(file))
+    assert row["Company size"] == "11-50 people"
+    assert row["Do you use a CRM today?"] == "Yes"
+    assert row["Which CRM?"] == "Pipedrive"
+    assert row["Campaign"] == ""  # a hidden field: the visit named no campaign
+    assert row["Consent: Marketing email"] in {"", "No"}
