@@ -67,6 +67,8 @@ class LeadForm(forms.Form):
             asked = read_profile_token(str(self.data.get("profile", "")), cta.pk)
         if asked is None:
             asked = {q.name for q in self.question_set.asked if not q.queued}
+        email = self.question_set.email_question
+        asked = set(asked) | ({email.name} if email else set())  # who answers: always asked
         for question in self.question_set.asked:
             if question.name not in asked:
                 del self.fields[question.name]
