@@ -19,9 +19,13 @@ class BlogConfig(AppConfig):
         from leadsite import page_cache
 
         from . import purge
+        from .landing import landing_page_ids
         from .models import ArticlePage, TopicDescription
 
         page_published.connect(reindex_after_publish, sender=ArticlePage)
+        # Which pages are live landing pages (their leads' thank-you): known again at once.
+        page_published.connect(landing_page_ids.clear, dispatch_uid="landing-ids-publish")
+        page_unpublished.connect(landing_page_ids.clear, dispatch_uid="landing-ids-unpublish")
 
         # Cached pages (app and front cache) go when what they show changes; a change that
         # can show anywhere purges every URL the blog registers here.

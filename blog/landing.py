@@ -21,6 +21,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from leads.memo import Memo
+
 from .base_page import BasePage
 from .blocks import INLINE_FEATURES, LandingBodyBlock
 
@@ -212,7 +214,10 @@ class LandingPage(RoutablePageMixin, BasePage):
     @classmethod
     def thanks_url(cls, page_id: int, token: str) -> str | None:
         """The thank-you URL on the live landing page `page_id` for the signed thanks link
-        `token`, with one query; None if `page_id` is not a live landing page."""
+        `token`, with one query; None, with none, if `page_id` is not a live landing page
+        (every lead asks: most come from articles)."""
+        if page_id not in live_landing_page_ids():
+            return None
         page = cls.objects.live().filter(pk=page_id).only(*URL_FIELDS).first()
         # Without the request: asking it for its site would cost a second query, and the URL
         # is relative anyway where there is one site (absolute where there are several).
@@ -220,6 +225,18 @@ class LandingPage(RoutablePageMixin, BasePage):
         if not url:
             return None
         return url + page.reverse_subpage("thanks", args=[link_token_in_path(token)])
+
+
+# The ids of the live landing pages, read at most every 30 s per process and forgotten at once
+# in a process that publishes or unpublishes a page (blog/apps.py): every lead asks whether it
+# came from one.
+landing_page_ids = Memo(ttl_seconds=30)
+
+
+def live_landing_page_ids() -> frozenset[int]:
+    return landing_page_ids.get(
+        "live", lambda: frozenset(LandingPage.objects.live().values_list("pk", flat=True))
+    )
 
 
 # A signed thanks link reads `<reference hex>.<time base62>:<signature base64url>`; Wagtail

@@ -83,11 +83,14 @@ def insert(objects: list[Model]) -> None:
     _stored(objects, ids)
 
 
-def upsert(instance: Model, *, unique: list[str], update: list[str], merge=()) -> None:
+def upsert(
+    instance: Model, *, unique: list[str], update: list[str], merge=(), returning=()
+) -> None:
     """INSERT the instance, or on a conflict with the row holding the same `unique` fields
     UPDATE that row's `update` fields to the instance's values, and merge its JSON object
     fields in `merge` into the row's (keys given now win); the instance gets the id of the
-    row written either way. One statement: atomic under any concurrency, with no savepoint.
+    row written either way, and the values of the `returning` fields the row holds. One
+    statement: atomic under any concurrency, with no savepoint.
     """
     model = type(instance)
     fields, start = _columns(model, connection.vendor)
@@ -108,6 +111,13 @@ def upsert(instance: Model, *, unique: list[str], update: list[str], merge=()) -
         assignments.append(f"{column} = {merged}")
     assignments = ", ".join(assignments)
     sql = f"{start}{values} ON CONFLICT ({target}) DO UPDATE SET {assignments}"
+    extra = [model._meta.get_field(name) for name in returning]
+    returned = _returning(model) + "".join(f", {quote(field.column)}" for field in extra)
     with connection.cursor() as cursor:
-        cursor.execute(sql + _returning(model), params)
-        _stored([instance], [cursor.fetchone()[0]])
+        cursor.execute(sql + returned, params)
+        row = cursor.fetchone()
+    _stored([instance], [row[0]])
+    for field, value in zip(extra, row[1:], strict=True):
+        for converter in field.get_db_converters(connection):
+            value = converter(value, None, connection)
+        setattr(instance, field.attname, field.to_python(value))

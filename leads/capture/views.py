@@ -151,9 +151,11 @@ def submit(request, cta_id):
         response = HttpResponseRedirect(thanks_url, status=303)
     submission = result.submission
     if submission.contact_id and submission.consent_given and not submission.is_quarantined:
-        recognition.remember(
-            response, Contact.objects.only("reference").get(pk=submission.contact_id)
-        )
+        # A new lead's contact comes back from the upsert with its reference; a replay's is
+        # read once.
+        contact = submission.contact if result.created else None
+        contact = contact or Contact.objects.only("reference").get(pk=submission.contact_id)
+        recognition.remember(response, contact)
     return response
 
 

@@ -232,7 +232,7 @@ def submission_capture(
     # already clipped to http(s) by attribution.py; URLValidator would turn e.g. a referrer on
     # an intranet host ("http://wiki/") into a 500, and losing the lead over it is worse.
     submission.full_clean(
-        exclude=["contact", "page", "cta", "consent", "referrer", "landing_page"],
+        exclude=["contact", "page", "cta", "consent", "form_version", "referrer", "landing_page"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -373,7 +373,13 @@ def contact_upsert(answers: dict, *, filled: dict[str, str] | None = None) -> Co
     )
     contact = Contact(email=normalise_email(answers["email"]), properties=extra, **columns)
     update = [*columns, "updated_at"]
-    rows.upsert(contact, unique=["email"], update=update, merge=["properties"] if extra else [])
+    rows.upsert(
+        contact,
+        unique=["email"],
+        update=update,
+        merge=["properties"] if extra else [],
+        returning=["reference"],  # a new contact's, or the known one's (recognition.py)
+    )
     return contact
 
 

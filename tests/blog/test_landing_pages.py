@@ -12,6 +12,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils import WagtailPageTestCase
 
+from blog.landing import live_landing_page_ids
 from blog.models import ContentPage, HomePage, LandingPage
 from blog.site_tree import ensure_site_tree
 from leads.capture.tokens import link_token, read_form_token
@@ -19,6 +20,7 @@ from leads.models import Submission
 from tests.factories import (
     capture_lead,
     lead_form_data,
+    make_article,
     make_campaign,
     make_cta,
     make_document,
@@ -205,9 +207,26 @@ def test_article_forms_keep_the_leads_thank_you(client, article_index):
 def test_finding_the_thank_you_url_costs_one_query(home, django_assert_num_queries):
     page = make_landing_page(home)
     LandingPage.objects.first().get_url()  # warm the site root paths, cached per process
+    live_landing_page_ids()  # the ids of live landing pages, read once per process and 30 s
     with django_assert_num_queries(1):
         url = LandingPage.thanks_url(page.pk, "ref.time:sig")
     assert url == f"{page.url}thanks/ref-time-sig/"
+
+
+def test_a_lead_from_any_other_page_costs_no_query_to_find_its_thank_you(
+    home, article_index, django_assert_num_queries
+):
+    make_landing_page(home)
+    article = make_article(article_index)
+    live_landing_page_ids()
+    with django_assert_num_queries(0):
+        assert LandingPage.thanks_url(article.pk, "ref.time:sig") is None
+
+
+def test_a_landing_page_published_in_this_process_has_its_thank_you_at_once(home):
+    live_landing_page_ids()  # none yet
+    page = make_landing_page(home)
+    assert LandingPage.thanks_url(page.pk, "ref.time:sig").endswith("/thanks/ref-time-sig/")
 
 
 def test_thank_you_of_another_page_s_lead_is_not_found(client, home):

@@ -101,3 +101,13 @@ def test_a_confirmed_subscription_makes_the_browser_known(client):
     assert recognition.COOKIE not in client.get(link).cookies  # asking is not confirming
     response = client.post(link, HTTP_ORIGIN="http://testserver")
     assert recognition.COOKIE in response.cookies
+
+
+def test_a_known_contacts_next_submission_names_that_same_contact(client, rf):
+    cta = make_builder_cta()
+    submit(client, cta, lead_form_data(cta))
+    client.cookies.clear()  # another browser, the same person
+    response = submit(client, cta, lead_form_data(cta, message="Again, from my phone."))
+    request = rf.get("/")
+    request.COOKIES[recognition.COOKIE] = response.cookies[recognition.COOKIE].value
+    assert recognition.known_contact(request) == Submission.objects.latest("pk").contact
