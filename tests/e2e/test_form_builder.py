@@ -5,6 +5,7 @@ and without JavaScript."""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from leads.models import CallToAction, Submission
@@ -69,9 +70,18 @@ def fill(page, name, value):
 def add_choice(page, prefix, number, label):
     """Type the `number`th choice (0-based) of a choice question, adding a row if needed."""
     name = f"{prefix}choices-{number}-value-label"
-    if not page.locator(f'[name="{name}"]').count():
-        choices = page.locator(f'[data-contentpath="choices"]:has([name="{prefix}choices-count"])')
+    field = page.locator(f'[name="{name}"]')
+    choices = page.locator(f'[data-contentpath="choices"]:has([name="{prefix}choices-count"])')
+    # A block just inserted may not have wired its "Add" yet on a busy machine (the button is
+    # there, the click does nothing): try again, as a person would.
+    for _ in range(3):
+        if field.count():
+            break
         choices.get_by_role("button", name="Add").last.click()
+        try:
+            field.wait_for(timeout=5000)
+        except PlaywrightTimeout:
+            continue
     fill(page, name, label)
 
 
