@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from leads.answers import BUDGETS, TIMELINES
 from leads.models import CTAKind, Status, Submission
-from leads.questions import presets
-from leads.questions.definition import QuestionSet, questions_from_raw
+from leads.questions.definition import QuestionSet
 
 from .history import reviewed_at
 from .people import Person, typed_email
@@ -90,11 +89,6 @@ def answers_for(
         else:
             answers[question.name] = ""
     return answers
-
-
-def preset_questions(kind: str) -> QuestionSet:
-    """A kind's standard questions (for a CTA that has none saved)."""
-    return questions_from_raw(presets.preset(kind))
 
 
 def attribution_for(rng: random.Random, page_url: str, campaign: str = "") -> dict:

@@ -12,8 +12,6 @@ from functools import cached_property
 from . import properties
 
 CHOICE_TYPES = frozenset({"dropdown", "radio", "checkboxes"})
-# Types whose answers sales may filter and score on (a consent is given or refused).
-FILTERABLE_TYPES = CHOICE_TYPES | {"country"}
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
