@@ -206,6 +206,9 @@ class Tab:
 
     def axe_violations(self) -> list[dict]:
         """axe-core's violations for the current page, with target-size (WCAG 2.2) switched on."""
+        # The page's stylesheets first: a page just navigated to (a form's POST response) can
+        # be queried before its CSS has arrived, and axe would then measure unstyled links.
+        self.page.wait_for_load_state("load")
         # Let fades end first (Wagtail's messages fade in over half a second): axe would
         # otherwise measure the contrast of half-transparent text. Endless animations (spinners)
         # are not waited for. The finite ones are finished rather than waited for: the page
