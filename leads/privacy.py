@@ -100,7 +100,11 @@ def find(email: str) -> PersonData:
     submission_ids = [s.pk for s in submissions]
     notes = list(contact.notes.order_by("created_at", "pk")) if contact else []
     subscriptions = (
-        list(contact.subscriptions.select_related("cta").order_by("requested_at", "pk"))
+        list(
+            contact.subscriptions.select_related("mailing_list", "cta").order_by(
+                "requested_at", "pk"
+            )
+        )
         if contact
         else []
     )
@@ -216,7 +220,8 @@ def export(email: str) -> dict:
         ],
         "newsletter_subscriptions": [
             {
-                "newsletter": s.cta.title,
+                "newsletter": s.mailing_list.name,
+                "joined_through": s.cta.title if s.cta else "",
                 "status": s.status,
                 "requested_at": iso(s.requested_at),
                 "confirmed_at": iso(s.confirmed_at),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("leads/", include("leads.urls")),
+    path("email/", include("mailings.urls")),
     path("search/", blog_views.search, name="search"),
     path("tags/", blog_views.tag_index, name="tag_index"),
     path("tags/<unicode_slug:slug>/", blog_views.tag_archive, name="tag_archive"),

@@ -21,6 +21,7 @@ LINK_SALTS = {
     "download": "leads.download",
     "opt_in": "leads.opt-in",
     "unsubscribe": "leads.unsubscribe",
+    "preferences": "mailings.preferences",
 }
 OPT_IN_MAX_AGE = 30 * 24 * 3600
 CAMPAIGN_MAX = 100  # leads.Campaign.utm_campaign's max_length, and attribution's UTM_MAX

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..permissions import may_work_leads
 from ..scoring import explain
+from ..services.subscriptions import mailing_list_for
 from ..staff import user_label
 
 
@@ -161,7 +162,9 @@ def send_confirmation(submission: Submission) -> str:
 
 def send_opt_in(submission: Submission) -> str:
     """Double opt-in: the subscription starts only once this link is followed."""
-    subscription = Subscription.objects.get(contact=submission.contact, cta=submission.cta)
+    subscription = Subscription.objects.get(
+        contact=submission.contact, mailing_list=mailing_list_for(submission.cta)
+    )
     if subscription.status != SubscriptionStatus.PENDING:
         # Confirmed meanwhile, or unsubscribed since (a retry must not ask again).
         return f"not needed: the subscription is {subscription.get_status_display().lower()}"

@@ -42,6 +42,7 @@ from .questions import (
     Attachment,
     ConsentPurpose,
     ConsentRecord,
+    ConsentSource,
     ContactProperty,
     FormVersion,
     PropertyType,
@@ -50,7 +51,14 @@ from .references import public_reference
 from .scoring import DEFAULT_FREE_MAIL_DOMAINS, ScoringRule, ScoringSettings, ScoringSignal
 from .status import OPEN_STATUSES, Status
 from .submissions import DownloadEvent, Submission, SubmissionQuerySet
-from .subscriptions import Subscription, SubscriptionStatus
+from .subscriptions import (
+    MailingList,
+    Subscription,
+    SubscriptionStatus,
+    Suppression,
+    SuppressionReason,
+    email_digest,
+)
 
 __all__ = [
     "DEFAULT_BUTTON_LABELS",
@@ -66,6 +74,7 @@ __all__ = [
     "Campaign",
     "ConsentPurpose",
     "ConsentRecord",
+    "ConsentSource",
     "ConsentText",
     "Contact",
     "ContactProperty",
@@ -77,6 +86,7 @@ __all__ = [
     "DownloadEvent",
     "FormVersion",
     "LeadSettings",
+    "MailingList",
     "Note",
     "PropertyType",
     "ScoringRule",
@@ -87,8 +97,11 @@ __all__ = [
     "SubmissionQuerySet",
     "Subscription",
     "SubscriptionStatus",
+    "Suppression",
+    "SuppressionReason",
     "TopicCTA",
     "consent_version",
+    "email_digest",
     "normalise_email",
     "public_reference",
     "stuck_after",

@@ -157,6 +157,21 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         blank=True,
         help_text="Webinars only: date and time of the event.",
     )
+    joining_url = models.URLField(
+        "joining link",
+        blank=True,
+        help_text="Webinars only: where registrants join, e.g. 'https://meet.example/abc'. "
+        "Sent in the reminders a day and an hour before the start; reminders wait for it.",
+    )
+    mailing_list = models.ForeignKey(
+        "leads.MailingList",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ctas",
+        verbose_name="mailing list",
+        help_text="Newsletters only: the list this CTA subscribes people to.",
+    )
     seat_limit = models.PositiveIntegerField(
         "seat limit",
         null=True,
@@ -198,7 +213,14 @@ class CallToAction(PreviewableMixin, index.Indexed, models.Model):
         ),
         FieldPanel("owner"),
         FieldPanel("document", heading="Download: gated document"),
-        FieldRowPanel([FieldPanel("event_starts_at"), FieldPanel("seat_limit")], heading="Webinar"),
+        FieldPanel("mailing_list", heading="Newsletter: mailing list"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("event_starts_at"), FieldPanel("seat_limit")]),
+                FieldPanel("joining_url"),
+            ],
+            heading="Webinar",
+        ),
     ]
 
     search_fields = [
@@ -296,6 +318,8 @@ def kind_only_fields() -> dict[str, list[str]]:
         "document": [kind.value for kind in kinds.KINDS if kind.gated_document],
         "event_starts_at": [kind.value for kind in kinds.KINDS if kind.holds_seats],
         "seat_limit": [kind.value for kind in kinds.KINDS if kind.holds_seats],
+        "joining_url": [kind.value for kind in kinds.KINDS if kind.holds_seats],
+        "mailing_list": [kind.value for kind in kinds.KINDS if kind.subscribes],
     }
 
 

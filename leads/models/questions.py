@@ -107,14 +107,38 @@ class ConsentPurpose(models.TextChoices):
     PARTNER = PURPOSES[2]
 
 
+class ConsentSource(models.TextChoices):
+    FORM = "form", "A form"
+    PREFERENCES = "preferences", "The preference centre"
+    UNSUBSCRIBE = "unsubscribe", "An unsubscribe link"
+    COMPLAINT = "complaint", "A spam complaint"
+
+
 class ConsentRecord(models.Model):
-    """The ledger: one purpose given or refused in one submission, with its exact wording."""
+    """The ledger: one purpose given or refused, in a submission or in the preference centre,
+    with its exact wording."""
 
     submission = models.ForeignKey(
         "leads.Submission",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="consent_records",
         verbose_name="submission",
+        help_text="The form answer that gave or refused it; empty for a change made from an "
+        "email's links.",
+    )
+    source = models.CharField(
+        "where", max_length=16, choices=ConsentSource.choices, default=ConsentSource.FORM
+    )
+    mailing_list = models.ForeignKey(
+        "leads.MailingList",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="mailing list",
+        help_text="For marketing consent given or withdrawn for one list; empty for all email.",
     )
     contact = models.ForeignKey(
         "leads.Contact",

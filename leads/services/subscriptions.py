@@ -15,20 +15,45 @@ from ..capture.tokens import OPT_IN_MAX_AGE
 from ..models import (
     Contact,
     DownloadEvent,
+    MailingList,
     Submission,
     Subscription,
     SubscriptionStatus,
 )
 
+DEFAULT_LIST_SLUG = "newsletter"
+
+
+def mailing_list_for(cta) -> MailingList:
+    """The list a newsletter CTA subscribes people to: its own, else the site's newsletter
+    (created the first time it is needed)."""
+    if cta.mailing_list_id:
+        return cta.mailing_list
+    mailing_list, _ = MailingList.objects.get_or_create(
+        slug=DEFAULT_LIST_SLUG, defaults={"name": "Newsletter"}
+    )
+    return mailing_list
+
 
 def subscription_request(submission: Submission) -> Subscription:
+    """A sign-up through a newsletter CTA: pending until the emailed link is followed, or
+    confirmed at once on a list without double opt-in."""
+    mailing_list = mailing_list_for(submission.cta)
+    now = timezone.now()
     subscription, created = Subscription.objects.get_or_create(
-        contact=submission.contact, cta=submission.cta
+        contact=submission.contact,
+        mailing_list=mailing_list,
+        defaults={"cta": submission.cta},
     )
     if not created and subscription.status == SubscriptionStatus.UNSUBSCRIBED:
         subscription.status = SubscriptionStatus.PENDING
-        subscription.requested_at = timezone.now()
-        subscription.save(update_fields=["status", "requested_at"])
+        subscription.requested_at = now
+        subscription.cta = submission.cta
+        subscription.save(update_fields=["status", "requested_at", "cta"])
+    if not mailing_list.double_opt_in and subscription.status == SubscriptionStatus.PENDING:
+        subscription.status = SubscriptionStatus.CONFIRMED
+        subscription.confirmed_at = now
+        subscription.save(update_fields=["status", "confirmed_at"])
     return subscription
 
 

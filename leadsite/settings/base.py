@@ -21,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "blog",
     "leads",
+    "mailings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -378,6 +379,7 @@ LEADSITE_IMPORT_ORIGINS = env_list(
 
 # Lead capture: leadsite/settings/leads.py.
 from .leads import *  # noqa: E402, F403
+from .mail import *  # noqa: E402, F403
 
 # Logs: one line per record on the console, JSON in production (LOG_FORMAT=json), each with
 # the request id (X-Request-ID, sent back in the response) and email addresses masked.

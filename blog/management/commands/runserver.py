@@ -1,4 +1,5 @@
-"""`manage.py runserver` (what `make run` starts), with scheduled publishing running beside it.
+"""`manage.py runserver` (what `make run` starts), with scheduled publishing and the apps'
+background loops (leadsite/background.py: sending due email) running beside it.
 
 In production every `run_worker` publishes what is scheduled (leadsite/scheduling.py); the
 development server has no worker (tasks run in the request), so it runs the same loop in a
@@ -9,7 +10,7 @@ options.
 
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
-from leadsite import scheduling
+from leadsite import background, scheduling
 
 
 class Command(RunserverCommand):
@@ -17,7 +18,9 @@ class Command(RunserverCommand):
 
     def inner_run(self, *args, **options):
         stopped = scheduling.start()
+        loops = background.start()  # e.g. sending due email (mailings)
         try:
             return super().inner_run(*args, **options)
         finally:
             stopped.set()
+            loops.set()

@@ -23,7 +23,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from leads.services import outbox
-from leadsite import scheduling
+from leadsite import background, scheduling
 
 logger = logging.getLogger("leads.tasks")
 
@@ -67,6 +67,7 @@ class Command(db_worker.Command):
             scheduling.publish_due()
             return super().handle(*args, **options)
         publishing = scheduling.start()
+        loops = background.start()  # the apps' own, e.g. sending due email (mailings)
         stopped = threading.Event()
         sweeper = threading.Thread(
             target=sweep_forever, args=(stopped,), name="delivery-sweep", daemon=True
@@ -77,3 +78,4 @@ class Command(db_worker.Command):
         finally:
             stopped.set()
             publishing.set()
+            loops.set()

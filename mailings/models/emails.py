@@ -1,0 +1,115 @@
+"""The emails editors write, and the sender details every marketing email carries."""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import PreviewableMixin, RevisionMixin
+from wagtail.search import index
+
+from .. import rendering
+from ..blocks import EmailBodyBlock
+
+
+class Email(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
+    """One email's content: what a broadcast sends, or one step of a nurture sequence.
+
+    Previewed beside the editor at desktop and phone width; its plain-text part is generated
+    from the same blocks (mailings/rendering.py)."""
+
+    name = models.CharField(
+        "name",
+        max_length=120,
+        help_text="For the team only, e.g. 'March newsletter' or 'eBook nurture, step 2'.",
+    )
+    subject = models.CharField(
+        "subject",
+        max_length=150,
+        help_text="What the inbox shows, e.g. 'Three forms that convert'.",
+    )
+    preheader = models.CharField(
+        "preview text",
+        max_length=150,
+        blank=True,
+        help_text="The line inboxes show after the subject, e.g. 'Plus: the checklist we use'.",
+    )
+    body = StreamField(EmailBodyBlock(), verbose_name="body", blank=True)
+    track_clicks = models.BooleanField(
+        "track clicks",
+        default=False,
+        help_text="Links go through a signed redirect on this site, so that reports count "
+        "clicks and a click raises the reader's engagement score. No open-tracking pixel.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last edited", auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("subject"), FieldPanel("preheader")], heading="What the inbox shows"
+        ),
+        FieldPanel("body"),
+        FieldPanel("track_clicks"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("subject"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        verbose_name = "email"
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.name
+
+    preview_modes = [("", "Email")]
+
+    def get_preview_template(self, request, mode_name):
+        return "mailings/email/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {"email": self, "rendered": rendering.render(self, MailSettings.load(request))}
+
+
+@register_setting(icon="mail")
+class MailSettings(BaseGenericSetting):
+    """Who marketing email comes from, and the postal address the law asks it to carry."""
+
+    from_name = models.CharField(
+        "sender name",
+        max_length=80,
+        default="LeadSite",
+        help_text="Shown as the sender, e.g. 'Ana at LeadSite'.",
+    )
+    from_email = models.EmailField(
+        "sender address",
+        blank=True,
+        help_text="E.g. 'news@example.com'; empty: the site's DEFAULT_FROM_EMAIL address.",
+    )
+    reply_to = models.EmailField(
+        "reply-to address", blank=True, help_text="Where replies go, e.g. 'hello@example.com'."
+    )
+    postal_address = models.TextField(
+        "postal address",
+        default="LeadSite, 1 Example Street, 10115 Berlin, Germany",
+        help_text="Printed in every marketing email's footer (CAN-SPAM, and good manners).",
+    )
+
+    panels = [
+        FieldPanel("from_name"),
+        FieldPanel("from_email"),
+        FieldPanel("reply_to"),
+        FieldPanel("postal_address"),
+    ]
+
+    class Meta:
+        verbose_name = "email settings"
+
+    def sender(self) -> str:
+        address = self.from_email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        return formataddr((self.from_name, address))

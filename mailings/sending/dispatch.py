@@ -1,0 +1,258 @@
+"""The dispatcher: claims due sends in batches and sends each once.
+
+Exactly once, across workers and a worker killed mid-batch:
+- a send exists once (its unique key) and is claimed by one worker (SELECT ... FOR UPDATE SKIP
+  LOCKED on PostgreSQL; SQLite serialises writers), which marks it "sending";
+- each send is marked "sent" in its own statement as soon as the mail server has accepted it;
+- a send still "sending" MAIL_CLAIM_SECONDS after its claim was left by a worker that died: it
+  goes back to the queue, and whichever worker takes it sends it.
+So a killed worker's batch is finished by the others, each message once; the one exception is
+a message the server accepted in the instant before the worker died and before "sent" was
+written (SMTP cannot say; RFC 1047), which goes again. docs/email.md, "Sending", has the
+measurements (bench/mail).
+
+Before sending, each send is checked again: a person who unsubscribed, was suppressed, left
+the list, or left the sequence since it was queued is skipped, never sent.
+"""
+
+import datetime
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from leads.models import Contact, Subscription, SubscriptionStatus, Suppression, email_digest
+
+from .. import audience
+from ..models import (
+    Broadcast,
+    BroadcastStatus,
+    EnrolmentStatus,
+    MailSettings,
+    Send,
+    SendKind,
+    SendStatus,
+)
+from . import message, schedule
+
+logger = logging.getLogger(__name__)
+
+FIRST_RETRY = datetime.timedelta(minutes=1)
+
+
+def stale_release(now: datetime.datetime) -> int:
+    """Put back in the queue the sends a dead worker left claimed."""
+    stale = now - datetime.timedelta(seconds=settings.MAIL_CLAIM_SECONDS)
+    return Send.objects.filter(status=SendStatus.SENDING, claimed_at__lt=stale).update(
+        status=SendStatus.QUEUED, claimed_at=None
+    )
+
+
+def claim(now: datetime.datetime, limit: int) -> list[int]:
+    """Take up to `limit` due sends for this worker: marked "sending", invisible to others."""
+    with transaction.atomic():
+        ids = list(
+            Send.objects.select_for_update(skip_locked=True)
+            .filter(status__in=[SendStatus.QUEUED, SendStatus.FAILED], due_at__lte=now)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Send.objects.filter(pk__in=ids).update(status=SendStatus.SENDING, claimed_at=now)
+    return ids
+
+
+def _mark(send: Send, **fields) -> None:
+    """Record a send's outcome, only while this worker still holds it."""
+    Send.objects.filter(pk=send.pk, status=SendStatus.SENDING).update(**fields)
+
+
+def skip_reasons(sends: list[Send]) -> dict[int, str]:
+    """Why each send of a batch must not go out now, by send id (those absent may go)."""
+    reasons: dict[int, str] = {}
+    digests = {send.pk: email_digest(send.contact.email) for send in sends}
+    suppressed = dict(
+        Suppression.objects.filter(digest__in=set(digests.values())).values_list("digest", "reason")
+    )
+    # Who may still get marketing email (consent, unsubscribe, list), by list (None: any).
+    contacts_by_list: dict[int | None, list[int]] = {}
+    lists = {}
+    for send in sends:
+        if send.kind == SendKind.REMINDER:
+            continue
+        key = send.broadcast.mailing_list_id if send.kind == SendKind.BROADCAST else None
+        contacts_by_list.setdefault(key, []).append(send.contact_id)
+        if key is not None:
+            lists[key] = send.broadcast.mailing_list
+    allowed: dict[int | None, set[int]] = {}
+    for key, contact_ids in contacts_by_list.items():
+        contacts = Contact.objects.filter(pk__in=contact_ids)
+        if key is not None:
+            confirmed = Subscription.objects.filter(
+                mailing_list_id=key, status=SubscriptionStatus.CONFIRMED
+            )
+            contacts = contacts.filter(pk__in=confirmed.values("contact"))
+        allowed[key] = set(
+            audience.marketable(contacts, lists.get(key)).values_list("pk", flat=True)
+        )
+    for send in sends:
+        if digests[send.pk] in suppressed:
+            reasons[send.pk] = f"suppressed: {suppressed[digests[send.pk]]}"
+        elif send.kind == SendKind.BROADCAST and send.broadcast.status == BroadcastStatus.CANCELLED:
+            reasons[send.pk] = "cancelled"
+        elif send.kind == SendKind.SEQUENCE and (
+            send.enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
+        ):
+            reasons[send.pk] = f"left the sequence ({send.enrolment.get_status_display().lower()})"
+        elif send.kind == SendKind.REMINDER and (
+            send.webinar.event_starts_at != send.event_starts_at
+        ):
+            reasons[send.pk] = "the webinar moved"
+        elif send.kind != SendKind.REMINDER:
+            key = send.broadcast.mailing_list_id if send.kind == SendKind.BROADCAST else None
+            if send.contact_id not in allowed[key]:
+                reasons[send.pk] = "no longer subscribed"
+    return reasons
+
+
+def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
+    """Send the claimed sends; returns how many ended how."""
+    rate = settings.MAIL_SEND_RATE if rate is None else rate
+    outcomes: dict[str, int] = {}
+    sends = list(
+        Send.objects.filter(pk__in=ids, status=SendStatus.SENDING)
+        .select_related(
+            "contact",
+            "broadcast__email",
+            "broadcast__mailing_list",
+            "enrolment",
+            "step__email",
+            "webinar",
+        )
+        .order_by("pk")
+    )
+    if not sends:
+        return outcomes
+    reasons = skip_reasons(sends)
+    mail_settings = MailSettings.load()
+    connection = get_connection()
+    gap = 1.0 / rate if rate and rate > 0 else 0.0
+    next_at = time.monotonic()
+    try:
+        for send in sends:
+            reason = reasons.get(send.pk)
+            if reason:
+                status = SendStatus.CANCELLED if reason == "cancelled" else SendStatus.SKIPPED
+                _mark(send, status=status, skip_reason=reason[:80])
+                outcomes[status] = outcomes.get(status, 0) + 1
+                continue
+            if gap:
+                wait = next_at - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                next_at = max(next_at, time.monotonic()) + gap
+            outcome = _send_one(send, mail_settings, connection)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        connection.close()
+    return outcomes
+
+
+def _send_one(send: Send, mail_settings, connection) -> str:
+    try:
+        email = message.build(send, mail_settings)
+        if connection.send_messages([email]) != 1:
+            raise RuntimeError("the mail backend did not send it")
+    except Exception as error:
+        connection.close()  # the next send_messages opens a fresh connection
+        return _failed(send, error)
+    status = getattr(email, "anymail_status", None)
+    provider_id = getattr(status, "message_id", None) if status else None
+    _mark(
+        send,
+        status=SendStatus.SENT,
+        sent_at=timezone.now(),
+        attempts=send.attempts + 1,
+        message_id=str(provider_id or email.extra_headers["Message-ID"])[:200],
+    )
+    return SendStatus.SENT
+
+
+def _failed(send: Send, error: Exception) -> str:
+    attempts = send.attempts + 1
+    kind = type(error).__name__
+    if attempts >= settings.MAIL_MAX_ATTEMPTS:
+        _mark(send, status=SendStatus.GAVE_UP, attempts=attempts, last_error=kind)
+        logger.error("Gave up on send %s after %s attempts: %s", send.pk, attempts, kind)
+        return SendStatus.GAVE_UP
+    retry = timezone.now() + FIRST_RETRY * 2 ** (attempts - 1)
+    _mark(send, status=SendStatus.FAILED, attempts=attempts, last_error=kind, due_at=retry)
+    logger.warning("Send %s failed (%s); retry %s", send.pk, kind, attempts)
+    return SendStatus.FAILED
+
+
+def broadcast_cancel(broadcast: Broadcast) -> Broadcast:
+    """Stop a scheduled or running broadcast: what has not gone out yet never will."""
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        if broadcast.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING):
+            broadcast.status = BroadcastStatus.CANCELLED
+            broadcast.cancelled_at = timezone.now()
+            broadcast.save(update_fields=["status", "cancelled_at"])
+            broadcast.sends.filter(status__in=[SendStatus.QUEUED, SendStatus.FAILED]).update(
+                status=SendStatus.CANCELLED, skip_reason="cancelled"
+            )
+    return broadcast
+
+
+def run_once(now: datetime.datetime | None = None, *, tick: bool = True) -> dict[str, int]:
+    """One round: release dead workers' claims, queue what became due (tick), send one batch."""
+    now = now or timezone.now()
+    stale_release(now)
+    counts = schedule.tick(now) if tick else {}
+    ids = claim(now, settings.MAIL_BATCH_SIZE)
+    for outcome, count in send_batch(ids).items():
+        counts[outcome] = counts.get(outcome, 0) + count
+    if ids:
+        schedule.broadcasts_finish(timezone.now())
+    return counts
+
+
+def drain(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Rounds until nothing is due (tests, `manage.py send_mail_now`)."""
+    totals: dict[str, int] = {}
+    first = True
+    while True:
+        counts = run_once(now, tick=first)
+        first = False
+        sent_any = False
+        for outcome, count in counts.items():
+            totals[outcome] = totals.get(outcome, 0) + count
+            if outcome in SendStatus.values:
+                sent_any = sent_any or count > 0
+        if not sent_any:
+            return totals
+
+
+def run_forever(stopped: threading.Event) -> None:
+    """The worker's loop (leadsite/background.py): send while there is work, tick every
+    MAIL_TICK_SECONDS, rest a second when idle. Never raises."""
+    last_tick = 0.0
+    while not stopped.is_set():
+        busy = False
+        try:
+            close_old_connections()
+            now = timezone.now()
+            ticking = time.monotonic() - last_tick >= settings.MAIL_TICK_SECONDS
+            if ticking:
+                last_tick = time.monotonic()
+            counts = run_once(now, tick=ticking)
+            busy = any(counts.get(status, 0) for status in SendStatus.values)
+        except Exception as error:  # the database or the mail server is down, say
+            logger.warning("Mail dispatch failed: %s", type(error).__name__)
+        if not busy:
+            stopped.wait(1.0)

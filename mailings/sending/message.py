@@ -1,0 +1,81 @@
+"""One send as the message that goes out: content rendered once per email (cached here per
+process), personalised per person, with the headers mail providers and inboxes expect."""
+
+import functools
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .. import links, rendering
+from ..models import Email, MailSettings, Send, SendKind
+
+
+@functools.lru_cache(maxsize=32)
+def _rendered(email_id: int, version: str) -> rendering.Rendered:
+    return rendering.render(Email.objects.get(pk=email_id), MailSettings.load())
+
+
+def rendered_email(email) -> rendering.Rendered:
+    """The email rendered for everyone; re-rendered when it is edited."""
+    return _rendered(email.pk, email.updated_at.isoformat())
+
+
+def message_id(send: Send) -> str:
+    """Our Message-ID for a send: the send's reference, so a webhook or a bounce names it."""
+    return f"<{send.reference.hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}>"
+
+
+def content_for(send: Send) -> tuple[str, str, str, bool]:
+    """(subject, text, html, is_marketing) for one send."""
+    preferences = links.preferences_url(send.contact.reference)
+    if send.kind == SendKind.REMINDER:
+        context = {
+            "webinar": send.webinar,
+            "starts_at": timezone.localtime(send.event_starts_at),
+            "reminder": send.reminder,
+            "contact": send.contact,
+            "preferences_url": preferences,
+            "postal_address": MailSettings.load().postal_address,
+        }
+        subject = (
+            f"Tomorrow: {send.webinar.headline or send.webinar.title}"
+            if send.reminder == "day"
+            else f"Starting in an hour: {send.webinar.headline or send.webinar.title}"
+        )
+        text = render_to_string("mailings/email/reminder.txt", context)
+        html = render_to_string("mailings/email/reminder.html", context)
+        return subject, text, html, False
+    email = send.broadcast.email if send.kind == SendKind.BROADCAST else send.step.email
+    rendered = rendered_email(email)
+    reference = send.reference
+    html, text = rendering.personalise(
+        rendered,
+        unsubscribe_url=links.unsubscribe_url(reference),
+        preferences_url=preferences,
+        link_url=(lambda index, url: links.click_url(reference, url)) if rendered.links else None,
+    )
+    return rendered.subject, text, html, True
+
+
+def build(send: Send, mail_settings: MailSettings) -> EmailMultiAlternatives:
+    subject, text, html, marketing = content_for(send)
+    headers = {"Message-ID": send.message_id or message_id(send)}
+    if marketing:
+        # RFC 8058 one-click unsubscribe: providers (Gmail, Yahoo) show an Unsubscribe button
+        # that POSTs "List-Unsubscribe=One-Click" to the https address.
+        headers["List-Unsubscribe"] = f"<{links.unsubscribe_url(send.reference)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=mail_settings.sender(),
+        to=[send.contact.email],
+        reply_to=[mail_settings.reply_to] if mail_settings.reply_to else None,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    # Read by django-anymail's backends (ignored by SMTP): providers echo it in webhooks.
+    message.metadata = {"send": send.reference.hex}
+    return message
