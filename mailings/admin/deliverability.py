@@ -1,0 +1,3 @@
+"""See mailings/admin/__init__.py."""
+
+VIEWSETS = ()
