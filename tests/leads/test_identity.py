@@ -151,8 +151,9 @@ def test_migration_merges_contacts_of_one_mailbox_into_the_oldest_keeping_everyt
     Submission.objects.filter(pk=quarantined.submission.pk).update(email="Ana@\uff41cme.example")
     capture = capture_lead(make_cta("quote"), nonce="two", email="someone@acme.example")
     Submission.objects.filter(pk=capture.submission.pk).update(contact=twin)
-    Subscription.objects.create(contact=old, cta=newsletter, status="confirmed")
-    Subscription.objects.create(contact=twin, cta=newsletter, status="unsubscribed")
+    listed = {"cta": newsletter, "mailing_list": services.mailing_list_for(newsletter)}
+    Subscription.objects.create(contact=old, status="confirmed", **listed)
+    Subscription.objects.create(contact=twin, status="unsubscribed", **listed)
     Note.objects.create(contact=twin, text="Called back", author=None)
     other = Contact.objects.create(email="bob@\uff41cme.example")
 
