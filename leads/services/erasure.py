@@ -38,6 +38,7 @@ from ..models import (
     Status,
     Submission,
     Subscription,
+    Suppression,
 )
 
 ERASE_BATCH = 500
@@ -285,8 +286,10 @@ def day_start(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def contacts_delete(*, contact_ids: list[int]) -> int:
-    """Delete these contacts, their notes and subscriptions, and the audit-log entries on all of
-    them (inside a transaction, once their submissions are scrubbed). Returns how many."""
+    """Delete these contacts, their notes and subscriptions (and, by cascade, the email sent to
+    them and their sequence enrolments), and the audit-log entries on all of them (inside a
+    transaction, once their submissions are scrubbed). Their suppressed addresses keep only
+    the digest. Returns how many."""
     if Submission.objects.filter(contact_id__in=contact_ids).exists():
         # A submission would be deleted with its contact: erase (scrub) it first.
         raise ValidationError("These contacts still have submissions.")
@@ -299,5 +302,9 @@ def contacts_delete(*, contact_ids: list[int]) -> int:
             ),
         }
     ).delete()
+    # A suppressed address stays suppressed by its digest, without the address itself.
+    Suppression.objects.filter(
+        email__in=Contact.objects.filter(pk__in=contact_ids).values("email")
+    ).update(email="")
     deleted, _ = Contact.objects.filter(pk__in=contact_ids).delete()
     return len(contact_ids) if deleted else 0

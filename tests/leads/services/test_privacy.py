@@ -38,6 +38,8 @@ from leads.models import (
     Status,
     Submission,
     Subscription,
+    Suppression,
+    email_digest,
 )
 from tests.factories import GROUPS, capture_lead, log_in, make_cta, make_user
 
@@ -89,6 +91,8 @@ def people(manager):
         submission=quote, to=Status.DISQUALIFIED, by=manager, reason=f"{NAME} has no budget"
     )
     services.note_add(contact=bob.submission.contact, text="Bob prefers calls.", by=seller)
+    # Her address bounced once: suppressed.
+    Suppression.objects.create(email=EMAIL, digest=email_digest(EMAIL), reason="bounce")
     services.submission_assign(submission=bob.submission, owner=seller, by=manager)
     # A failed send whose error quoted the address, as SMTP errors do.
     ilse_deliveries = set(
@@ -158,6 +162,13 @@ def test_after_erasure_no_table_holds_the_email_name_or_phone(people, manager):
 
     for text in (EMAIL, NAME, PHONE):
         assert columns_mentioning(text) == [], text
+
+
+def test_an_erased_persons_address_stays_suppressed_by_its_digest(people, manager):
+    services.person_erase(email=EMAIL, by=manager)
+
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.digest) == ("", email_digest(EMAIL))
 
 
 def test_erasure_keeps_the_anonymous_counts_analytics_needs(people, manager):
