@@ -24,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from .models import (
@@ -34,6 +35,8 @@ from .models import (
     Status,
     Submission,
     Subscription,
+    Suppression,
+    email_digest,
     normalise_email,
 )
 
@@ -242,6 +245,17 @@ def export(email: str) -> dict:
             }
             for entry in data.log_entries
         ],
+        "suppressed": [
+            {"reason": s.reason, "source": s.source, "suppressed_at": iso(s.created_at)}
+            for s in Suppression.objects.filter(digest=email_digest(data.email))
+        ],
+        # What other apps hold about the contact (mailings: the email sent to them), each
+        # section from a `leads_privacy_export` hook: fn(contact) -> {section: [rows]}.
+        **{
+            section: rows
+            for hook in hooks.get_hooks("leads_privacy_export")
+            for section, rows in (hook(contact) if contact else {}).items()
+        },
     }
 
 
