@@ -293,8 +293,8 @@ def demo_ctas() -> dict[str, CallToAction]:
             "text": "45 minutes, one worked example, your questions answered live.",
             "thank_you_message": "Your seat is reserved. We will email you the joining link.",
             "email_subject": "Your seat at the live session: a handoff that sales trusts",
-            "confirmation_email_text": "Your seat is reserved. The joining link follows a day "
-            "before the session, and again an hour before it starts.",
+            "confirmation_email_text": "Your seat is reserved. Bring one question about your "
+            "own handoff: we answer as many as we can live.",
             # demo/mailings.py moves it to just after the demo starts (webinar_restart), so
             # that `make run` shows its reminders going out.
             "event_starts_at": next_month + datetime.timedelta(days=30),
