@@ -159,7 +159,7 @@ def this_issue(pages) -> dict:
                 "sales calls and agree on the three signals that make a lead worth a call. "
                 "Write them on one page. That page is your first scoring model."
             ),
-            _button("Get the lead scoring playbook", _site("/")),
+            _button("Get the lead scoring playbook", _site("/lead-scoring-playbook/")),
             _footer(NEWSLETTER_FOOTER),
         ],
     }
@@ -190,8 +190,8 @@ def nurture_emails(pages) -> list[dict]:
                     "That is a model. It is wrong in small ways, and that is fine: the "
                     "worksheet on the last page of the playbook is there to fix it with sales, "
                     "not alone.",
+                    "Next note in two days: why a good score forgets.",
                 ),
-                _button("Open the playbook's worksheet", _site("/")),
                 _footer(NURTURE_FOOTER.format(n="first")),
             ],
         },
@@ -232,7 +232,7 @@ def nurture_emails(pages) -> list[dict]:
                     "email. A person reads every reply.",
                 ),
                 _articles("Before your next meeting with sales", pages[1:2] or pages[:1]),
-                _button("Ask us for a quote", _site("/posts/quote-request-forms-sales-love/")),
+                _button("Ask us for a fixed-price quote", _site("/lead-capture-setup/")),
                 _footer(NURTURE_FOOTER.format(n="last")),
             ],
         },
