@@ -74,7 +74,7 @@ migrate: $(STAMP) ## Apply database migrations.
 	$(PYTHON) manage.py migrate --no-input
 
 demo: migrate ## Load the demo site: page tree, articles, users (DEMO_PASSWORD sets the password).
-	$(PYTHON) manage.py load_demo
+	SITE_URL=$${SITE_URL:-http://$(BIND):$(PORT)} $(PYTHON) manage.py load_demo
 
 run: demo ## Set up everything and serve the demo at http://127.0.0.1:8000 (PORT=9000 to change).
 	@echo "LeadSite: http://$(BIND):$(PORT)/  admin: http://$(BIND):$(PORT)/admin/ as admin, editor or sales,"

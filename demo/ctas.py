@@ -14,9 +14,10 @@ from wagtail.documents.models import Document
 
 from blog.models import ArticlePage, HomePage
 from leads import services
-from leads.models import CallToAction, CTAKind, TopicCTA
+from leads.models import CallToAction, CTAKind, MailingList, TopicCTA
+from leads.services.subscriptions import DEFAULT_LIST_SLUG
 
-from .questions import QUOTE_QUESTIONS
+from .questions import DOWNLOAD_QUESTIONS, QUOTE_QUESTIONS
 
 PLAYBOOK_TITLE = "The Lead Scoring Playbook"
 
@@ -225,6 +226,8 @@ def playbook_document() -> Document:
 
 
 PRIVACY_URL = "/privacy/"
+# Where the demo webinar's registrants join it (an invented meeting address).
+WEBINAR_JOINING_URL = "https://meet.example.com/leadsite/handoff-that-sales-trusts"
 # One pattern for every demo form: what is stored and why, the way out, the privacy policy.
 # Downloads and the newsletter ask with a tick box (the sentence is its label); quotes and
 # webinars show it as a notice above the button (leads/kinds.py decides which).
@@ -257,6 +260,7 @@ def demo_ctas() -> dict[str, CallToAction]:
             "consent_text": consent_wording(
                 CONSENT_ASKED, "send me the playbook and occasional related guides"
             ),
+            "questions": DOWNLOAD_QUESTIONS,
         },
         CTAKind.QUOTE: {
             "title": "Free quote: lead capture setup",
@@ -278,6 +282,10 @@ def demo_ctas() -> dict[str, CallToAction]:
             "thank_you_message": "Almost there: please confirm your email address.",
             "email_subject": "Please confirm your subscription to The Qualified Lead",
             "consent_text": consent_wording(CONSENT_ASKED, "send me the newsletter"),
+            # The site's newsletter list (leads migration 0020 creates it).
+            "mailing_list": MailingList.objects.get_or_create(
+                slug=DEFAULT_LIST_SLUG, defaults={"name": "Newsletter"}
+            )[0],
         },
         CTAKind.WEBINAR: {
             "title": "Webinar: handoff that sales trusts",
@@ -285,9 +293,12 @@ def demo_ctas() -> dict[str, CallToAction]:
             "text": "45 minutes, one worked example, your questions answered live.",
             "thank_you_message": "Your seat is reserved. We will email you the joining link.",
             "email_subject": "Your seat at the live session: a handoff that sales trusts",
-            "confirmation_email_text": "Your seat is reserved. The joining link follows a day "
-            "before the session.",
+            "confirmation_email_text": "Your seat is reserved. Bring one question about your "
+            "own handoff: we answer as many as we can live.",
+            # demo/mailings.py moves it to just after the demo starts (webinar_restart), so
+            # that `make run` shows its reminders going out.
             "event_starts_at": next_month + datetime.timedelta(days=30),
+            "joining_url": WEBINAR_JOINING_URL,
             "seat_limit": 100,
             "consent_text": consent_wording(
                 CONSENT_NOTICE, "reserve my seat and send me the joining link"
@@ -302,13 +313,36 @@ def demo_ctas() -> dict[str, CallToAction]:
             cta.full_clean()
             cta.save()
             services.consent_text_record(cta)
-        elif cta.consent_text != fields["consent_text"]:
-            # A demo from before the privacy page: the wording that links to it.
-            cta.consent_text = fields["consent_text"]
-            cta.save(update_fields=["consent_text", "updated_at"])
-            services.consent_text_record(cta)
+        else:
+            upgrade_demo_cta(cta, fields)
         ctas[kind] = cta
     return ctas
+
+
+# What a demo CTA made by an older version of the demo lacks: (field, "is it missing?").
+UPGRADES = [
+    # The privacy page: the wording that links to it.
+    ("consent_text", lambda cta, value: cta.consent_text != value),
+    # Email (issue 19): the eBook's optional marketing consent, the newsletter's list, the
+    # webinar's joining link.
+    (
+        "questions",
+        lambda cta, value: not any(q.purpose == "marketing" for q in cta.question_set.consents),
+    ),
+    ("mailing_list", lambda cta, value: cta.mailing_list_id is None),
+    ("joining_url", lambda cta, value: not cta.joining_url),
+]
+
+
+def upgrade_demo_cta(cta: CallToAction, fields: dict) -> None:
+    """Give a demo CTA from an older demo what the demo now has; nothing if it has it all."""
+    changed = [name for name, missing in UPGRADES if name in fields and missing(cta, fields[name])]
+    if not changed:
+        return
+    for name in changed:
+        setattr(cta, name, fields[name])
+    cta.save(update_fields=[*changed, "updated_at"])
+    services.consent_text_record(cta)
 
 
 def place_in_body(article: ArticlePage, cta: CallToAction, *, after_sections: int = 2) -> None:

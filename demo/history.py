@@ -1,6 +1,6 @@
 """What happened to the demo leads after they arrived: scores and hot-lead alerts, the
-follow-up emails, subscriptions and downloads, salespeople's notes and the audit log. All
-dated in the past, and nothing is emailed or queued."""
+follow-up emails, subscriptions and downloads, the consent ledger, salespeople's notes and the
+audit log. All dated in the past, and nothing is emailed or queued."""
 
 import datetime
 import random
@@ -12,6 +12,8 @@ from wagtail.models import ModelLogEntry
 
 from leads import audit, kinds, services
 from leads.models import (
+    ConsentRecord,
+    ConsentSource,
     Contact,
     Delivery,
     DeliveryKind,
@@ -23,8 +25,14 @@ from leads.models import (
     Subscription,
     SubscriptionStatus,
 )
+from leads.services.capture import consent_wording
+from leads.services.subscriptions import mailing_list_for
 
 from . import fakes
+
+# Of the people asked for an optional marketing consent (the quote form, the eBook), about this
+# share tick it.
+MARKETING_YES = 0.55
 
 
 def demo_scores(contacts, now) -> None:
@@ -73,16 +81,20 @@ def demo_follow_up(rng: random.Random, submissions: list[Submission]) -> None:
     deliveries = []
     subscriptions = {}
     downloads = []
+    lists = {}
     for submission in submissions:
         if submission.status == Status.SPAM:
             continue
         deliveries.extend(fakes.sent_deliveries(submission, rng))
         kind = kinds.get(submission.cta_kind)
         if kind.subscribes:
+            if submission.cta_id not in lists:
+                lists[submission.cta_id] = mailing_list_for(submission.cta).pk
             subscriptions.setdefault(
-                (submission.contact_id, submission.cta_id),
+                (submission.contact_id, lists[submission.cta_id]),
                 Subscription(
                     contact_id=submission.contact_id,
+                    mailing_list_id=lists[submission.cta_id],
                     cta_id=submission.cta_id,
                     status=SubscriptionStatus.CONFIRMED,
                     requested_at=submission.received_at,
@@ -103,6 +115,38 @@ def demo_follow_up(rng: random.Random, submissions: list[Submission]) -> None:
     if deliveries and deliveries[0].pk is not None:  # backends with RETURNING
         fakes.backdate(deliveries, "created_at")
         fakes.backdate(downloads, "downloaded_at")
+
+
+def demo_consents(rng: random.Random, submissions: list[Submission]) -> int:
+    """The consent ledger as the forms wrote it: one record per consent question of each
+    answered form, with its exact wording; a required consent was given (the form asked it),
+    an optional one (marketing email on the quote form and the eBook) about half the time. A
+    newsletter sign-up gives marketing consent: what makes its confirmed subscribers eligible
+    for the newsletter (mailings/audience.py)."""
+    records = []
+    questions = {}
+    for submission in submissions:
+        if submission.status == Status.SPAM or submission.contact_id is None:
+            continue
+        cta = submission.cta
+        if cta.pk not in questions:
+            questions[cta.pk] = [
+                (q, consent_wording(q.text or cta.consent)) for q in cta.question_set.consents
+            ]
+        for question, wording in questions[cta.pk]:
+            records.append(
+                ConsentRecord(
+                    submission=submission,
+                    contact_id=submission.contact_id,
+                    source=ConsentSource.FORM,
+                    purpose=question.purpose,
+                    given=question.required or rng.random() < MARKETING_YES,
+                    text=wording,
+                    recorded_at=submission.received_at,
+                )
+            )
+    ConsentRecord.objects.bulk_create(records)
+    return len(records)
 
 
 def demo_history(rng: random.Random, submissions: list[Submission], owners: list) -> None:

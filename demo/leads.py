@@ -22,7 +22,7 @@ from leads import services
 from leads.models import Campaign, Contact, CTAImpression, Status, Submission, normalise_email
 
 from . import fakes
-from .history import demo_follow_up, demo_history, demo_scores
+from .history import demo_consents, demo_follow_up, demo_history, demo_scores
 
 DEMO_SEED = 20250401
 DEMO_LEADS = 200
@@ -193,6 +193,8 @@ def ensure_demo_leads() -> DemoLeads:
         submissions = list(Submission.objects.filter(idempotency_key__in=keys))
 
     demo_follow_up(rng, submissions)
+    # Its own random stream: the ledger came later, and must not change the leads before it.
+    demo_consents(random.Random(DEMO_SEED + 1), submissions)  # noqa: S311 - demo data
     demo_history(rng, submissions, owners)
     impressions = demo_impressions(rng, placements, submissions, now)
     demo_scores(contacts.values(), now)

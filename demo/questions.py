@@ -74,3 +74,28 @@ QUOTE_QUESTIONS = [
         },
     },
 ]
+
+
+# The eBook's form: the standard download questions, and an optional marketing consent that
+# enrols the reader in the demo's nurture sequence after the download (demo/mailings.py).
+DOWNLOAD_MARKETING_CONSENT = (
+    "Also email me three short notes over the next week on putting the playbook to work, and "
+    "an occasional guide like it. I can unsubscribe at any time."
+)
+DOWNLOAD_QUESTIONS = [
+    _q("text", "name", "Name", property="name", required=True),
+    _q("email", "email", "Work email", property="email", required=True),
+    {
+        "type": "consent",
+        "value": {"name": "consent", "purpose": "request", "text": "", "required": True},
+    },
+    {
+        "type": "consent",
+        "value": {
+            "name": "consent_marketing",
+            "purpose": "marketing",
+            "text": DOWNLOAD_MARKETING_CONSENT,
+            "required": False,
+        },
+    },
+]

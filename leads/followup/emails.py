@@ -120,6 +120,16 @@ def recently_confirmed(submission: Submission) -> int:
     )
 
 
+def greeting_name(submission: Submission) -> str:
+    """The name the person's email greets them by: the name they typed, else their first name
+    (a form that asks first and last name), else the name we know them by."""
+    contact = submission.contact
+    typed = submission.answers.get("name", "")
+    if typed or contact is None:
+        return one_line(typed)
+    return one_line(contact.properties.get("first_name") or contact.name)
+
+
 def send_to_lead(submission: Submission, template: str, subject: str, **extra) -> str:
     if recently_confirmed(submission) >= settings.LEAD_CONFIRMATIONS_PER_HOUR:
         return "throttled: too many emails to this address in the last hour"
@@ -127,7 +137,7 @@ def send_to_lead(submission: Submission, template: str, subject: str, **extra) -
     context = {
         "submission": submission,
         "cta": submission.cta,
-        "name": submission.answers.get("name", ""),
+        "name": greeting_name(submission),
         "site_name": settings.WAGTAIL_SITE_NAME,
         "unsubscribe_url": unsubscribe,
         **extra,

@@ -62,3 +62,22 @@ def test_playbook_pdf_is_a_real_ebook_of_several_pages():
     assert data.count(b"/Type /Page\n") >= 6
     written = " ".join(" ".join(paragraphs) for _, paragraphs in PLAYBOOK_PAGES)
     assert len(written.split()) > 400
+
+
+def test_demo_ctas_of_an_older_demo_get_what_email_needs(site_tree):
+    from demo.ctas import WEBINAR_JOINING_URL, ensure_demo_ctas
+    from leads.questions.presets import preset
+
+    ctas = ensure_demo_ctas()
+    CallToAction.objects.filter(pk=ctas[CTAKind.DOWNLOAD].pk).update(questions=preset("download"))
+    CallToAction.objects.filter(pk=ctas[CTAKind.NEWSLETTER].pk).update(mailing_list=None)
+    CallToAction.objects.filter(pk=ctas[CTAKind.WEBINAR].pk).update(joining_url="")
+
+    ctas = ensure_demo_ctas()
+
+    download = CallToAction.objects.get(pk=ctas[CTAKind.DOWNLOAD].pk)
+    assert [q.purpose for q in download.question_set.consents] == ["request", "marketing"]
+    assert CallToAction.objects.get(pk=ctas[CTAKind.NEWSLETTER].pk).mailing_list.slug == (
+        "newsletter"
+    )
+    assert CallToAction.objects.get(pk=ctas[CTAKind.WEBINAR].pk).joining_url == WEBINAR_JOINING_URL

@@ -1,6 +1,8 @@
-"""Build the demo site: the page tree, the demo articles and their calls to action, demo users
-and demo leads. Safe to re-run."""
+"""Build the demo site: the page tree, the demo articles and their calls to action, demo users,
+demo leads and the demo's email (newsletters, a nurture sequence, webinar reminders). Safe to
+re-run."""
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -9,12 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from blog.importer import import_paths
 from blog.site_tree import ensure_site_tree
 from demo.ctas import ensure_demo_ctas
 from demo.landing import ensure_demo_landing_pages
 from demo.leads import ensure_demo_leads
+from demo.mailings import ensure_demo_mail
 from demo.pages import ensure_demo_pages
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[2] / "articles"
@@ -25,6 +29,10 @@ DEMO_USERS = [
     ("editor", "Editors"),
     ("sales", "Sales"),
 ]
+
+
+def clock(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
 
 
 class Command(BaseCommand):
@@ -54,6 +62,24 @@ class Command(BaseCommand):
             f"Demo leads: {leads.created} submissions created, {leads.contacts} contacts, "
             f"{leads.impressions} daily impression counts, {leads.campaigns} campaigns."
         )
+        # After the leads: the newsletter goes to their subscribers, the sequence and the
+        # webinar reminders to their downloaders and registrants.
+        mail = ensure_demo_mail(ctas)
+        self.stdout.write(f"Demo email: {mail.subscribers} newsletter subscribers can get it.")
+        if mail.newsletter_at:
+            self.stdout.write(
+                f"  The newsletter goes out at {clock(mail.newsletter_at)}: `make run` prints "
+                "it to this console."
+            )
+        if mail.nurture_at:
+            self.stdout.write(
+                f"  The eBook's nurture sequence sends its next step at {clock(mail.nurture_at)}."
+            )
+        if mail.webinar_at:
+            self.stdout.write(
+                f"  The demo webinar starts at {clock(mail.webinar_at)}: its one-hour reminder "
+                f"goes out at {clock(mail.webinar_at - datetime.timedelta(hours=1))}."
+            )
 
     @transaction.atomic
     def create_users(self):

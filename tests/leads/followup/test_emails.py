@@ -324,3 +324,36 @@ def test_the_persons_email_has_the_ctas_own_subject_when_it_gives_one(
     with django_capture_on_commit_callbacks(execute=True):
         submission = capture_lead(cta).submission
     assert subjects_to(submission.contact.email) == ["See you on Thursday"]
+
+
+# The greeting of the person's email ----------------------------------------------------------
+
+
+def test_confirmation_greets_by_first_name_when_the_form_asks_first_and_last_name(
+    django_capture_on_commit_callbacks,
+):
+    cta = make_form_cta(
+        question("text", "given", "First name", property="first_name", required=True),
+        question("text", "family", "Last name", property="last_name", required=True),
+        kind="download",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = answer_form(cta, given="Dana", family="Okafor")
+
+    (confirmation,) = sent_to(submission.contact.email)
+    html = confirmation.alternatives[0][0]
+    assert confirmation.body.startswith("Hello Dana,")
+    assert "<p>Hello Dana,</p>" in html
+
+
+def test_confirmation_greets_by_the_name_typed_when_the_form_asks_a_name(
+    django_capture_on_commit_callbacks,
+):
+    cta = make_cta("download")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = capture_lead(cta, name="Ana Lima").submission
+
+    (confirmation,) = sent_to(submission.contact.email)
+    assert confirmation.body.startswith("Hello Ana Lima,")
