@@ -19,7 +19,6 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import HeaderButton
 
 from leads.models import Status
 
@@ -116,6 +115,7 @@ class SequenceReportView(InspectView):
     """A sequence's page: its steps with their figures, and who is in it by status."""
 
     template_name = "mailings/admin/sequences/report.html"
+    page_title = "Report"
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -153,15 +153,16 @@ class SequenceReportView(InspectView):
         )
         return context
 
-    @property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        if self.edit_url:
-            buttons.insert(0, HeaderButton("Edit", url=self.edit_url, icon_name="edit"))
-        return buttons
-
 
 class SequenceIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for button in buttons:
+            if button.url == self.get_inspect_url(instance):
+                button.label = "Report"
+                button.icon_name = "table"
+        return buttons
+
     def get_base_queryset(self):
         ongoing = Q(enrolments__status__in=[EnrolmentStatus.ACTIVE, EnrolmentStatus.PAUSED])
         return (

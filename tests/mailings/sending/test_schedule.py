@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from leads.models import Status
 from mailings import sequences
 from mailings.models import Enrolment, EnrolmentStatus, Send, SendStatus, SequenceTrigger
 from mailings.sending import dispatch, schedule
-from tests.factories import capture_lead, make_cta
+from tests.factories import capture_lead, make_cta, make_user
 from tests.mailings.sequencing import (
     lead_with_consent,
     make_email,
@@ -208,8 +209,6 @@ def test_enrolments_exit_ends_every_sequence_at_once(mail):
     ("status", "reason"), [(Status.QUALIFIED, "qualified"), (Status.HANDED_OFF, "handed off")]
 )
 def test_a_step_is_not_sent_after_a_qualification(mail, status, reason):
-    from tests.factories import make_user
-
     sales = make_user("sam", "Sales")
     submission = lead_with_consent(email="ana@acme.example")
     sequence = make_sequence({"delay": 1}, {"delay": 1})
@@ -228,10 +227,6 @@ def test_a_step_is_not_sent_after_a_qualification(mail, status, reason):
 
 
 def test_a_status_change_that_fails_leaves_the_enrolment_alone():
-    from django.core.exceptions import ValidationError
-
-    from tests.factories import make_user
-
     sales = make_user("sam", "Sales")
     submission = lead_with_consent()
     sequence = make_sequence({"delay": 1})
@@ -310,8 +305,6 @@ def test_sales_add_someone_by_hand_and_the_first_step_follows(mail):
     ],
 )
 def test_adding_by_hand_is_refused_with_the_reason(setup, message):
-    from django.core.exceptions import ValidationError
-
     contact = (
         lead_with_consent(consent=False).contact if setup == "no consent" else marketable_contact()
     )
@@ -323,8 +316,6 @@ def test_adding_by_hand_is_refused_with_the_reason(setup, message):
 
 
 def test_a_move_to_the_trigger_status_enrols_the_person(mail):
-    from tests.factories import make_user
-
     sales = make_user("sam", "Sales")
     sequence = make_sequence(
         {"delay": 0, "email": make_email(subject="Not now? Here is what to read")},
@@ -347,8 +338,6 @@ def test_a_move_to_the_trigger_status_enrols_the_person(mail):
 
 
 def test_a_bulk_status_change_enrols_each_person():
-    from tests.factories import make_user
-
     sales = make_user("sam", "Sales")
     sequence = make_sequence(trigger=SequenceTrigger.STATUS, trigger_status=Status.IN_REVIEW)
     leads = [lead_with_consent() for _ in range(3)]
