@@ -154,27 +154,27 @@ def contact_timeline(*, contact) -> list[TimelineItem]:
             )
         )
     enrolments = {
-        e.pk: e
-        for e in Enrolment.objects.filter(contact=contact).select_related("sequence", "enrolled_by")
+        e.pk: e for e in Enrolment.objects.filter(contact=contact).select_related("sequence")
     }
+    entries = []
+    if enrolments:
+        entries = list(
+            ModelLogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Enrolment),
+                object_id__in=[str(pk) for pk in enrolments],
+                action__in=list(LOGGED),
+            ).select_related("user")
+        )
+    logged_enrolments = {int(e.object_id) for e in entries if e.action == sequences.ENROL}
     for enrolment in enrolments.values():
-        if enrolment.enrolled_by_id is None:  # by hand: the log entry below says who
+        if enrolment.pk not in logged_enrolments:  # by a CTA or a status: no one to name
             items.append(_enrolment_item(enrolment, "enrolled", enrolment.started_at, "System"))
         if enrolment.ended_at and enrolment.exit_reason != "removed by sales":
             items.append(_enrolment_item(enrolment, "ended", enrolment.ended_at, "System"))
-    if enrolments:
-        entries = ModelLogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Enrolment),
-            object_id__in=[str(pk) for pk in enrolments],
-            action__in=list(LOGGED),
-        ).select_related("user")
-        for entry in entries:
-            enrolment = enrolments[int(entry.object_id)]
-            items.append(
-                _enrolment_item(
-                    enrolment, LOGGED[entry.action], entry.timestamp, entry.user_display_name
-                )
-            )
+    for entry in entries:
+        who = entry.user_display_name if entry.user_id else "System"
+        enrolment = enrolments[int(entry.object_id)]
+        items.append(_enrolment_item(enrolment, LOGGED[entry.action], entry.timestamp, who))
     return items
 
 

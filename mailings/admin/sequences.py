@@ -94,11 +94,16 @@ class SequenceForm(WagtailAdminModelForm):
 
 STEP_PANELS = [
     FieldPanel("email", heading="Email"),
-    FieldRowPanel([FieldPanel("delay"), FieldPanel("delay_unit")], heading="Wait"),
+    FieldRowPanel([FieldPanel("delay"), FieldPanel("delay_unit")]),
     FieldRowPanel(
-        [FieldPanel("window_start"), FieldPanel("window_end")],
-        heading="Sending window (optional, site time zone)",
-        help_text="A step due outside it goes at the window's next start.",
+        [
+            FieldPanel(
+                "window_start",
+                help_text="Optional sending window in the site's time zone, e.g. 09:00 to "
+                "17:00: a step due outside it goes at the window's next start.",
+            ),
+            FieldPanel("window_end"),
+        ]
     ),
 ]
 
