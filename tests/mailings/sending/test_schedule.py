@@ -430,6 +430,20 @@ def test_a_new_start_time_cancels_the_old_reminders_and_sends_new_ones(mail):
     assert all(f" {local.day} " in text_of(m) for m in messages(mail))
 
 
+def test_a_webinar_moved_and_moved_back_sends_its_reminders_after_all(mail):
+    starts = (timezone.now() + 3 * DAY).replace(microsecond=0)
+    webinar = make_webinar(starts)
+    register(webinar, "ana@acme.example")
+    schedule.tick(starts - DAY + MINUTE)  # queued for the first time
+    for moment in (starts + DAY, starts):
+        webinar.event_starts_at = moment
+        webinar.save(update_fields=["event_starts_at"])
+        schedule.tick(starts - DAY + 2 * MINUTE)
+    dispatch.drain(starts - DAY + 3 * MINUTE)
+    assert mail.recipients == ["ana@acme.example"]
+    assert messages(mail)[0]["Subject"] == "Tomorrow: Forms that convert"
+
+
 def test_someone_registering_after_the_day_reminder_gets_it_at_once(mail):
     starts = (timezone.now() + 3 * DAY).replace(microsecond=0)
     webinar = make_webinar(starts)
