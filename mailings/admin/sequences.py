@@ -56,6 +56,13 @@ class SequenceForm(WagtailAdminModelForm):
                 "every sequence instead."
             )
 
+        steps = self.formsets.get("steps")
+        for form in [*(steps.forms if steps else []), *([steps.empty_form] if steps else [])]:
+            if "email" in form.fields:
+                form.fields["email"].error_messages["required"] = (
+                    "Choose the email this step sends."
+                )
+
     def clean(self):
         cleaned = super().clean()
         trigger = cleaned.get("trigger")

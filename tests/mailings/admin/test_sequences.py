@@ -257,3 +257,10 @@ def test_the_report_counts_each_step_and_the_leads_that_followed(admin_client):
         ).context["days"]
         == 30
     )
+
+
+def test_a_step_without_its_email_says_so(admin_client):
+    data = editor_data(step(make_email()))
+    data["steps-0-email"] = ""
+    response = admin_client.post(reverse("mailings_sequences:add"), data)
+    assert "Choose the email this step sends." in response.content.decode()
