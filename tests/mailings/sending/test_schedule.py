@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from leads import services
-from leads.models import Status
+from leads.models import Status, Suppression, email_digest
 from mailings import sequences
 from mailings.models import Enrolment, EnrolmentStatus, Send, SendStatus, SequenceTrigger
 from mailings.sending import dispatch, schedule
@@ -389,6 +389,18 @@ def test_registrants_get_the_day_and_hour_reminders_with_the_joining_link(mail):
 
     dispatch.drain(starts + MINUTE)
     assert len(mail.envelopes) == 4
+
+
+def test_a_registrant_whose_address_bounced_gets_no_reminder(mail):
+    starts = (timezone.now() + 3 * DAY).replace(microsecond=0)
+    webinar = make_webinar(starts)
+    register(webinar, "ana@acme.example")
+    register(webinar, "gone@acme.example")
+    Suppression.objects.create(
+        email="gone@acme.example", digest=email_digest("gone@acme.example"), reason="bounce"
+    )
+    dispatch.drain(starts - DAY + MINUTE)
+    assert mail.recipients == ["ana@acme.example"]
 
 
 def test_reminders_wait_for_the_joining_link(mail):
