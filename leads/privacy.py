@@ -24,9 +24,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils import timezone
-from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
+from . import extension_points
 from .models import (
     Contact,
     Delivery,
@@ -249,13 +249,8 @@ def export(email: str) -> dict:
             {"reason": s.reason, "source": s.source, "suppressed_at": iso(s.created_at)}
             for s in Suppression.objects.filter(digest=email_digest(data.email))
         ],
-        # What other apps hold about the contact (mailings: the email sent to them), each
-        # section from a `leads_privacy_export` hook: fn(contact) -> {section: [rows]}.
-        **{
-            section: rows
-            for hook in hooks.get_hooks("leads_privacy_export")
-            for section, rows in (hook(contact) if contact else {}).items()
-        },
+        # What other apps hold about the contact (mailings: the email sent to them).
+        **(extension_points.privacy_export(contact=contact) if contact else {}),
     }
 
 

@@ -18,7 +18,7 @@ def _subject(send: Send) -> str:
     return ""
 
 
-def export(contact) -> dict[str, list]:
+def export(*, contact) -> dict[str, list]:
     sends = (
         Send.objects.filter(contact=contact)
         .select_related("broadcast__email", "step__email", "webinar")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .. import audit
+from .. import audit, extension_points
 from ..models import (
     Contact,
     Delivery,
@@ -77,6 +77,8 @@ def submission_set_status(*, submission: Submission, to: str, by, reason: str = 
         user=by,
         data={"from": previous, "to": to, "reason": reason},
     )
+    # Other apps react in this transaction (mailings: a sequence enrols or lets go).
+    extension_points.status_changed(submission=submission, old=previous, new=to, by=by)
     return submission
 
 
@@ -191,6 +193,7 @@ def submission_release(*, submission: Submission, by) -> Submission:
     existing = set(submission.deliveries.values_list("kind", flat=True))
     if not existing:
         follow_up_create(submission)
+    extension_points.status_changed(submission=submission, old=Status.SPAM, new=Status.NEW, by=by)
     return submission
 
 

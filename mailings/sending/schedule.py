@@ -34,6 +34,7 @@ REMINDERS = {
 # Submissions are looked at again this far back at each scan: one committed late (its
 # transaction began before the previous scan) is still enrolled.
 SCAN_OVERLAP = datetime.timedelta(minutes=10)
+MOVED = "the webinar moved"  # why a reminder for an earlier start time was cancelled
 
 
 def _uuid_sql() -> str:
@@ -278,6 +279,17 @@ def reminders_queue(now: datetime.datetime) -> int:
                 continue  # not due yet
             if offset == ReminderOffset.DAY and starts - REMINDERS[ReminderOffset.HOUR] <= now:
                 continue  # the hour reminder says it all
+            # Back to this time after a move away: its cancelled reminders go after all (a
+            # send exists once per time, so a new one would not be written).
+            queued += Send.objects.filter(
+                kind=SendKind.REMINDER,
+                webinar=webinar,
+                reminder=offset,
+                event_starts_at=starts,
+                status=SendStatus.CANCELLED,
+                skip_reason=MOVED,
+                contact__in=webinar.seat_holders(),
+            ).update(status=SendStatus.QUEUED, skip_reason="", due_at=now, claimed_at=None)
             queued += sends_insert(
                 webinar.seat_holders(),
                 kind=SendKind.REMINDER,
@@ -295,7 +307,7 @@ def reminders_cancel_stale() -> int:
     moved = Send.objects.filter(
         kind=SendKind.REMINDER, status__in=[SendStatus.QUEUED, SendStatus.FAILED]
     ).exclude(event_starts_at=F("webinar__event_starts_at"))
-    return moved.update(status=SendStatus.CANCELLED, skip_reason="the webinar moved")
+    return moved.update(status=SendStatus.CANCELLED, skip_reason=MOVED)
 
 
 def tick(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from django.utils.functional import cached_property
 from wagtail.models import ModelLogEntry
 
-from ... import audit
+from ... import audit, extension_points
 from ...answers import PURPOSE_LABELS, property_rows, purpose_label, submission_answers
 from ...audit import status_label
 from ...models import ConsentRecord, Contact, Delivery, DownloadEvent, Note, Submission
@@ -31,6 +31,8 @@ class TimelineItem:
     submission: Submission | None = None
     entry: ModelLogEntry | None = None
     rows: list[tuple[str, str]] = field(default_factory=list)  # label, value
+    # Another app's item (leads/extension_points.py): the template of its one-line title.
+    template: str = ""
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ContactRecord:
     submission_type_id: int
     consent_records: list[ConsentRecord] = field(default_factory=list)
     users: dict = field(default_factory=dict)
+    extra_items: list[TimelineItem] = field(default_factory=list)  # other apps' events
 
     @classmethod
     def load(cls, contact: Contact) -> "ContactRecord":
@@ -89,6 +92,7 @@ class ContactRecord:
                     "text"
                 )
             ),
+            extra_items=extension_points.contact_timeline(contact=contact),
         )
 
     @cached_property
@@ -217,10 +221,13 @@ class ContactRecord:
             )
         for note in self.notes:
             items.append(TimelineItem(note.created_at, "note", user_label(note.author), note))
+        items.extend(self.extra_items)
         # Newest first; within one instant, effects above their cause (a delivery above the
-        # submission it follows up), as if they came a moment later.
+        # submission it follows up), as if they came a moment later; other apps' events
+        # come with the log entries.
         order = ["note", "log", "assign", "status_change", "delivery", "download", "submission"]
-        items.sort(key=lambda item: (item.at, -order.index(item.kind)), reverse=True)
+        rank = {kind: -index for index, kind in enumerate(order)}
+        items.sort(key=lambda item: (item.at, rank.get(item.kind, rank["log"])), reverse=True)
         return items
 
 

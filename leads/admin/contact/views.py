@@ -17,7 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ... import services
+from ... import extension_points, services
 from ...audit import status_label
 from ...models import Contact, Delivery, ScoringSettings, Status
 from ...permissions import (
@@ -129,6 +129,9 @@ class ContactView(ContactMixin, WagtailAdminTemplateMixin, View):
             score_explanation=explanation_rows(self.contact.score_explanation),
             retryable=services.RETRYABLE,
             status_choices=Status,
+            extra_panels=extension_points.contact_panels(
+                request=self.request, contact=self.contact
+            ),
         )
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
