@@ -39,7 +39,7 @@ def latest_record(contact):
 
 
 def test_the_page_shows_the_public_lists_and_which_the_person_is_on(lists):
-    newsletter, events = lists
+    newsletter, _ = lists
     make_list("internal", "Staff digest", public=False)
     contact = make_subscriber("ana.lopez@example.com", lists=[newsletter])
 
