@@ -2,11 +2,15 @@
 address (no access at all)."""
 
 import pytest
+from anymail.signals import AnymailTrackingEvent
 from django.urls import reverse
+from django.utils import timezone
 
 from leads import services
 from leads.models import Suppression
+from mailings.tracking import tracking_event_apply
 from tests.factories import log_in
+from tests.mailings.recipients import make_list, make_send, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -77,14 +81,25 @@ def test_sales_remove_an_address(client, bounced):
     assert not Suppression.objects.exists()
 
 
-def test_the_contact_page_says_the_address_is_suppressed(client):
-    from leads.models import Contact
-
-    contact = Contact.objects.create(email="gone@old-firm.example")
-    services.suppression_add(email=contact.email, reason="complaint", source="postmark")
+def test_the_contact_page_says_the_address_is_suppressed_and_why_consent_ended(client):
+    contact = make_subscriber("annoyed@firm.example", lists=[make_list()])
+    tracking_event_apply(event=complaint(make_send(contact)), provider="Postmark")
     log_in(client, "sales")
 
-    html = client.get(reverse("leads_contact:detail", args=[contact.pk])).content.decode()
+    response = client.get(reverse("leads_contact:detail", args=[contact.pk]))
 
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "Email suppressed" in html
     assert "spam complaint reported by postmark" in html
+    assert "A spam complaint" in html  # the consent ledger's entry, made without a form
+
+
+def complaint(send):
+    """What anymail hands the `tracking` signal for a provider's spam-complaint report."""
+    return AnymailTrackingEvent(
+        event_type="complained",
+        recipient=send.contact.email,
+        metadata={"send": send.reference.hex},
+        timestamp=timezone.now(),
+    )
