@@ -12,11 +12,18 @@ from mailings.models import Broadcast, BroadcastStatus, Email, Send, SendKind, S
 _people = itertools.count(1)
 
 
-def make_list(slug="newsletter", name="The newsletter", **fields) -> MailingList:
-    fields.setdefault("description", "One email a month with our best articles.")
-    mailing_list, _ = MailingList.objects.update_or_create(
-        slug=slug, defaults={"name": name, **fields}
+def make_list(slug="newsletter", name=None, **fields) -> MailingList:
+    """The list with this slug (the migrations make the newsletter), named and described as
+    given."""
+    mailing_list, created = MailingList.objects.get_or_create(
+        slug=slug, defaults={"name": name or slug.title()}
     )
+    if created or name or fields:
+        fields.setdefault("description", "One email a month with our best articles.")
+        MailingList.objects.filter(pk=mailing_list.pk).update(
+            name=name or mailing_list.name, **fields
+        )
+        mailing_list.refresh_from_db()
     return mailing_list
 
 
