@@ -89,9 +89,10 @@ def tracking_event_apply(*, event, provider: str) -> str:
             )
         return "complaint: suppressed, unsubscribed"
     if event.event_type == UNSUBSCRIBED:
+        contact = send.contact if send else Contact.objects.with_email(address).first()
         if send is not None:
             send_unsubscribe(send=send, wording=PROVIDER_UNSUBSCRIBE_WORDING)
-        elif contact := Contact.objects.with_email(address).first() if address else None:
+        elif contact is not None:
             contact_stop_all(
                 contact=contact,
                 wording=PROVIDER_UNSUBSCRIBE_WORDING,
