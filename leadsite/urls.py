@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("leads/", include("leads.urls")),
+    # The providers' signed webhooks (deliveries, bounces, complaints): mailings/tracking.py.
+    path("email/provider/", include("anymail.urls")),
     path("email/", include("mailings.urls")),
     path("search/", blog_views.search, name="search"),
     path("tags/", blog_views.tag_index, name="tag_index"),

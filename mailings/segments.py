@@ -103,6 +103,12 @@ FIELDS: dict[str, Field] = {
         "int",
         lambda v, k: ~Q(pk__in=_clickers(v)),
     ),
+    "engagement_at_least": Field(
+        "Email engagement at least (points)",
+        "int",
+        lambda v, k: Q(pk__in=Contact.objects.engaged(int(v)).values("pk")),
+        help="10 points a click in our emails, halving every 30 days (mailings/engagement.py).",
+    ),
 }
 
 

@@ -27,6 +27,7 @@ from ..models import (
 from ..permissions import may_work_leads
 from ..scoring import explain
 from ..services.subscriptions import mailing_list_for
+from ..services.suppressions import suppression_reason
 from ..staff import user_label
 
 
@@ -131,6 +132,10 @@ def greeting_name(submission: Submission) -> str:
 
 
 def send_to_lead(submission: Submission, template: str, subject: str, **extra) -> str:
+    # A hard-bounced address cannot receive it, and one that reported us as spam does not
+    # want it: no follow-up goes to a suppressed address (docs/leads.md).
+    if reason := suppression_reason(submission.contact.email):
+        return f"suppressed: {reason}"
     if recently_confirmed(submission) >= settings.LEAD_CONFIRMATIONS_PER_HOUR:
         return "throttled: too many emails to this address in the last hour"
     unsubscribe = unsubscribe_url(submission)

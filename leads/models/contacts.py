@@ -4,14 +4,30 @@ Emails are stored normalised (leads/identity.py); `__str__` carries no personal 
 Wagtail copies it into its audit log.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from ..identity import normalise_email
 from .references import public_reference
 from .scoring import ScoringSettings
+
+# Email engagement: points for each click on a tracked link, halving every ENGAGEMENT_HALF_LIFE
+# (mailings/engagement.py gives the points). It is stored scaled to ENGAGEMENT_EPOCH, where
+# decay does not depend on when it is read: today's value is the stored one divided by
+# `engagement_scale(now)`, and "engagement at least X" is the plain, indexable filter
+# `engagement >= X * engagement_scale(now)`. A float holds the scale until about 2110.
+ENGAGEMENT_HALF_LIFE = datetime.timedelta(days=30)
+ENGAGEMENT_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+def engagement_scale(moment: datetime.datetime) -> float:
+    """How much a point earned at `moment` weighs against one earned at ENGAGEMENT_EPOCH."""
+    return 2 ** ((moment - ENGAGEMENT_EPOCH) / ENGAGEMENT_HALF_LIFE)
 
 
 class ContactQuerySet(models.QuerySet):
@@ -24,6 +40,12 @@ class ContactQuerySet(models.QuerySet):
         if threshold is None:
             threshold = ScoringSettings.load().hot_threshold
         return self.filter(score__gte=threshold)
+
+    def engaged(self, at_least: float, *, now: datetime.datetime | None = None):
+        """Contacts whose email engagement is at least `at_least` points today."""
+        return self.filter(
+            engagement__gt=0, engagement__gte=at_least * engagement_scale(now or timezone.now())
+        )
 
 
 class Contact(models.Model):
@@ -70,6 +92,15 @@ class Contact(models.Model):
         help_text="Each rule that counted and its points, e.g. [['quote request', 40]].",
     )
     score_computed_at = models.DateTimeField("score computed", null=True, blank=True)
+    engagement = models.FloatField(
+        "email engagement (scaled)",
+        default=0,
+        db_index=True,
+        editable=False,
+        help_text="Points for clicks in our emails (10 a click, halving every 30 days), "
+        "scaled to 1 January 2026 (see ENGAGEMENT_EPOCH); `engagement_now()` reads today's "
+        "value, e.g. 12.5. Recomputed from the clicks on each click.",
+    )
     hot_notified_at = models.DateTimeField(
         "hot-lead alert sent",
         null=True,
@@ -98,6 +129,10 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"Contact #{self.pk}"
+
+    def engagement_now(self, now: datetime.datetime | None = None) -> float:
+        """Today's email engagement in points (each click's points halved every 30 days)."""
+        return self.engagement / engagement_scale(now or timezone.now())
 
 
 class Note(models.Model):

@@ -7,6 +7,9 @@
 - scoring: scores recomputed and the hot-lead alert
 - erasure: a person forgotten on request, and the retention policy
 - impressions, exports: CTA view counts, and the audit record of each export
+- preferences: lists joined and left, all email stopped or resumed, from an email's links
+- suppressions: addresses no email goes to (bounces, complaints, staff)
+- engagement: the email engagement mailings computes from clicks, stored on the contact
 
 Callers use the package (`from leads import services; services.submission_set_status(...)`):
 every public name is re-exported here. Side effects leave through the outbox after the
@@ -22,6 +25,7 @@ from .capture import (
     WebinarFull,
     consent_text_for,
     consent_text_record,
+    consent_wording,
     contact_upsert,
     follow_up_create,
     holds_seat,
@@ -31,6 +35,7 @@ from .capture import (
     reserve_seat,
     submission_capture,
 )
+from .engagement import contact_engagement_set
 from .erasure import (
     ERASE_BATCH,
     KEPT_UTM,
@@ -63,6 +68,13 @@ from .outbox import (
     delivery_succeeded,
     describe_error,
     retry_delay,
+)
+from .preferences import (
+    contact_opt_in_again,
+    contact_opt_out,
+    list_join,
+    list_leave,
+    marketing_consent_record,
 )
 from .review import (
     REASON_REQUIRED,
@@ -98,6 +110,7 @@ from .subscriptions import (
     subscription_link_current,
     subscription_request,
 )
+from .suppressions import suppression_add, suppression_reason, suppression_remove
 
 __all__ = [
     "ERASE_BATCH",
@@ -121,8 +134,12 @@ __all__ = [
     "assignment_notices_create",
     "consent_text_for",
     "consent_text_record",
+    "consent_wording",
     "contact_can_resubscribe",
+    "contact_engagement_set",
     "contact_hot_alert",
+    "contact_opt_in_again",
+    "contact_opt_out",
     "contact_resubscribe",
     "contact_score_refresh",
     "contact_unsubscribe",
@@ -143,7 +160,10 @@ __all__ = [
     "impression_record",
     "last_unsubscribe",
     "lead_capture",
+    "list_join",
+    "list_leave",
     "mailing_list_for",
+    "marketing_consent_record",
     "names_someone",
     "note_add",
     "note_edit",
@@ -169,4 +189,7 @@ __all__ = [
     "subscription_confirm",
     "subscription_link_current",
     "subscription_request",
+    "suppression_add",
+    "suppression_reason",
+    "suppression_remove",
 ]

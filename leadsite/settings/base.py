@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "blog",
     "leads",
     "mailings",
+    "anymail",  # email service providers' backends and webhooks (settings/mail.py)
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

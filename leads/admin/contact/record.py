@@ -142,7 +142,7 @@ class ContactRecord:
             self.consent_records,
             key=lambda r: (
                 -r.recorded_at.timestamp(),
-                -r.submission_id,
+                -(r.submission_id or 0),  # none: a change made from an email's links
                 order.index(r.purpose) if r.purpose in order else len(order),
             ),
         )
@@ -153,6 +153,7 @@ class ContactRecord:
                 "at": record.recorded_at,
                 "text": record.text.text,
                 "submission": by_id.get(record.submission_id),
+                "source": record.get_source_display(),
             }
             for record in records
         ]

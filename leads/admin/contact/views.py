@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ... import extension_points, services
 from ...audit import status_label
-from ...models import Contact, Delivery, ScoringSettings, Status
+from ...models import Contact, Delivery, ScoringSettings, Status, Suppression, email_digest
 from ...permissions import (
     ADD_NOTE,
     EDIT_NOTE,
@@ -126,6 +126,8 @@ class ContactView(ContactMixin, WagtailAdminTemplateMixin, View):
             can_review=can_review,
             hot_threshold=settings.hot_threshold,
             is_hot=settings.is_hot(self.contact.score),
+            suppression=Suppression.objects.filter(digest=email_digest(self.contact.email)).first(),
+            engagement=self.contact.engagement_now(),
             score_explanation=explanation_rows(self.contact.score_explanation),
             retryable=services.RETRYABLE,
             status_choices=Status,
