@@ -268,4 +268,25 @@ class Migration(migrations.Migration):
                 verbose_name="submission",
             ),
         ),
+        migrations.AddField(
+            model_name="suppression",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Normalised, e.g. 'ana@example.com'; emptied when the person's data is erased (the digest keeps them suppressed).",
+                max_length=254,
+                verbose_name="email",
+            ),
+        ),
+        migrations.AddField(
+            model_name="contact",
+            name="engagement",
+            field=models.FloatField(
+                db_index=True,
+                default=0,
+                editable=False,
+                help_text="Points for clicks in our emails (10 a click, halving every 30 days), scaled to 1 January 2026 (see ENGAGEMENT_EPOCH); `engagement_now()` reads today's value, e.g. 12.5. Recomputed from the clicks on each click.",
+                verbose_name="email engagement (scaled)",
+            ),
+        ),
     ]
