@@ -1,5 +1,5 @@
-"""Emails, and people on a mailing list, as the capture path and the double opt-in leave them: a contact,
-a confirmed subscription and a "yes" to marketing in the consent ledger."""
+"""Emails, and people on a mailing list as the capture path and the double opt-in leave them:
+a contact, a confirmed subscription and a "yes" to marketing in the consent ledger."""
 
 import itertools
 
@@ -56,7 +56,8 @@ def make_email(**fields) -> Email:
             (
                 "text",
                 RichText(
-                    '<h2>Shorter forms</h2><p>Read <a href="/posts/forms/">the post</a>.</p><ul><li>Ask less</li></ul>'
+                    '<h2>Shorter forms</h2><p>Read <a href="/posts/forms/">the post</a>.</p>'
+                    "<ul><li>Ask less</li></ul>"
                 ),
             ),
             ("button", {"label": "Get the checklist", "url": "https://example.com/checklist"}),

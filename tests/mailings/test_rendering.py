@@ -69,7 +69,7 @@ def test_tracked_links_go_through_the_signed_redirect(mail_settings):
     assert rendered.links == ["http://testserver/posts/forms/", "https://example.com/checklist"]
     assert "https://example.com/checklist" not in rendered.html
     reference = uuid.uuid4()
-    html, text = rendering.personalise(
+    _html, text = rendering.personalise(
         rendered,
         unsubscribe_url="u",
         preferences_url="p",
