@@ -17,6 +17,7 @@ class EmailEditView(EditView):
     editor's form cannot hold another)."""
 
     template_name = "mailings/admin/emails/edit.html"
+    test_send_url_name = "wagtailsnippets_mailings_email:test_send"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -57,15 +58,11 @@ class EmailViewSet(SnippetViewSet):
     list_display = ["name", "subject", "updated_at"]
     search_fields = ["name", "subject"]
     edit_view_class = EmailEditView
+    edit_template_name = "mailings/admin/emails/edit.html"
     copy_view_enabled = True
 
     def get_admin_base_path(self):
         return "email/emails"
-
-    def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(
-            test_send_url_name=self.get_url_name("test_send"), **kwargs
-        )
 
     @property
     def test_send_view(self):
