@@ -50,10 +50,6 @@ def preview_frame(tab):
     return tab.page.frame_locator("#w-preview-iframe")
 
 
-def preview_width(tab) -> int:
-    return tab.page.locator("#w-preview-iframe").evaluate("(frame) => frame.clientWidth")
-
-
 @pytest.fixture
 def smtp(settings):
     port = free_port()
@@ -96,17 +92,11 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     expect(frame.get_by_role("link", name="Get the checklist")).to_be_visible()
     page.get_by_label("Phone width").check(force=True)
     frame.get_by_text("Short forms win.").wait_for()
-    page.wait_for_function(
-        "() => document.querySelector('#w-preview-iframe').clientWidth <= 400"
-    )
-    phone_scroll = frame.locator("body").evaluate(
-        "() => document.documentElement.scrollWidth"
-    )
+    page.wait_for_function("() => document.querySelector('#w-preview-iframe').clientWidth <= 400")
+    phone_scroll = frame.locator("body").evaluate("() => document.documentElement.scrollWidth")
     assert phone_scroll <= 390, f"the email scrolls sideways on a phone: {phone_scroll}px"
     page.get_by_label("Desktop width").check(force=True)
-    page.wait_for_function(
-        "() => document.querySelector('#w-preview-iframe').clientWidth >= 1000"
-    )
+    page.wait_for_function("() => document.querySelector('#w-preview-iframe').clientWidth >= 1000")
     page.locator("#id_preview_mode").select_option("text")
     frame = preview_frame(tab)
     frame.get_by_text("Get the checklist (https://example.com/checklist)").wait_for()
