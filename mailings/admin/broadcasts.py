@@ -136,6 +136,7 @@ class BroadcastView(InspectView):
     """A broadcast's page: what it sends to whom, its actions, its progress and its report."""
 
     template_name = "mailings/admin/broadcasts/detail.html"
+    page_title = "Broadcast"
     progress_url_name = None
     action_url_names = None
 
@@ -178,6 +179,7 @@ class BroadcastView(InspectView):
             context["progress"] = reports.progress(broadcast.sends.all())
             context["progress_url"] = reverse(self.progress_url_name, args=[broadcast.pk])
             context["live"] = broadcast.status == BroadcastStatus.SENDING
+            context["finished"] = not context["live"]
         else:
             context["eligible"] = audience.broadcast_recipients(broadcast).count()
             context["live"] = broadcast.status == BroadcastStatus.SCHEDULED
