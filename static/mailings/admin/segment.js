@@ -12,7 +12,7 @@
     for (const wrapper of row.querySelectorAll("[data-mailings-input]")) {
       const input = wrapper.querySelector("[data-mailings-uses]");
       const uses = input ? input.dataset.mailingsUses.split(" ") : [];
-      wrapper.hidden = Boolean(chosen) && !uses.includes(chosen);
+      wrapper.hidden = !chosen || !uses.includes(chosen);
     }
   }
 
