@@ -19,7 +19,7 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import CreateView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -126,6 +126,20 @@ class BroadcastEditView(EditView):
 
     def get_success_url(self):
         return reverse(self.inspect_url_name, args=[self.object.pk])
+
+
+class BroadcastDeleteView(DeleteView):
+    """Only a draft can be deleted: a broadcast that started keeps its sends, which its report
+    and each recipient's unsubscribe link need."""
+
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        broadcast = get_object_or_404(Broadcast, pk=kwargs["pk"])
+        if broadcast.status != BroadcastStatus.DRAFT:
+            messages.warning(request, f"Only a draft can be deleted; “{broadcast}” is not one.")
+            return redirect(self.inspect_url_name, broadcast.pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def when(moment) -> str:
@@ -350,6 +364,7 @@ class BroadcastViewSet(ModelViewSet):
     index_view_class = BroadcastIndexView
     add_view_class = BroadcastCreateView
     edit_view_class = BroadcastEditView
+    delete_view_class = BroadcastDeleteView
     inspect_view_class = BroadcastView
     inspect_template_name = "mailings/admin/broadcasts/detail.html"
     list_filter = ["status"]

@@ -41,7 +41,15 @@ def wagtails_own(violation) -> bool:
 def assert_ours_clean(tab, where):
     # From the top: the admin's sticky header would otherwise cover a panel's toggle, which
     # axe's target-size rule then measures as obscured.
-    tab.page.evaluate("() => window.scrollTo(0, 0)")
+    tab.page.evaluate(
+        """() => new Promise((done) => {
+            window.scrollTo(0, 0);
+            for (const element of document.querySelectorAll("main, main *")) {
+                if (element.scrollTop) element.scrollTop = 0;
+            }
+            requestAnimationFrame(() => requestAnimationFrame(done));
+        })"""
+    )
     violations = [v for v in tab.axe_violations() if not wagtails_own(v)]
     assert violations == [], f"axe, {where}:\n{format_violations(violations)}"
 

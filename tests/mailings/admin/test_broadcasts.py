@@ -119,6 +119,19 @@ def test_a_sent_broadcast_cannot_be_edited(client, editor, newsletter):
     assert response.url == url("inspect", broadcast.pk)
 
 
+def test_only_a_draft_can_be_deleted(client, newsletter):
+    client.force_login(make_user("admin", superuser=True))
+    started = broadcast_of(newsletter, None)
+    Broadcast.objects.filter(pk=started.pk).update(
+        status=BroadcastStatus.SENT, scheduled_for=timezone.now()
+    )
+    assert client.post(url("delete", started.pk)).url == url("inspect", started.pk)
+    assert Broadcast.objects.filter(pk=started.pk).exists()
+    draft = broadcast_of(newsletter, None)
+    client.post(url("delete", draft.pk))
+    assert not Broadcast.objects.filter(pk=draft.pk).exists()
+
+
 def test_progress_is_counts_as_json(client, editor, newsletter):
     broadcast = services.broadcast_send_now(broadcast=broadcast_of(newsletter, editor), by=editor)
     dispatch.drain()
