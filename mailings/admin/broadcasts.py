@@ -63,7 +63,10 @@ class ScheduleForm(forms.Form):
         ].help_text = f"In the site's time zone ({settings.TIME_ZONE}), e.g. tomorrow at 09:00."
 
     def clean_at(self):
-        at = self.cleaned_data["at"]
+        # The admin reads times in the user's own time zone (their profile); a broadcast's
+        # time is the site's, as the help text says.
+        naive = timezone.make_naive(self.cleaned_data["at"], timezone.get_current_timezone())
+        at = timezone.make_aware(naive, timezone.get_default_timezone())
         if at <= timezone.now():
             raise ValidationError("Choose a time in the future.")
         return at
@@ -142,8 +145,13 @@ class BroadcastDeleteView(DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
+def site_time(moment):
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
 def when(moment) -> str:
-    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M %Z}" if moment else ""
+    """A moment as the broadcast screens show it: in the site's time zone, which it names."""
+    return f"{site_time(moment):%a %d %b %Y, %H:%M %Z}" if moment else ""
 
 
 class BroadcastView(InspectView):
@@ -312,7 +320,7 @@ class ScheduleView(BroadcastActionView):
     def get_form(self):
         initial = {}
         if self.broadcast.scheduled_for:
-            initial["at"] = timezone.localtime(self.broadcast.scheduled_for)
+            initial["at"] = site_time(self.broadcast.scheduled_for)
         return ScheduleForm(self.request.POST or None, initial=initial)
 
     def get_context_data(self, **kwargs):

@@ -98,6 +98,26 @@ def test_schedule_takes_a_future_time_in_the_sites_time_zone(client, editor, new
     )
 
 
+def test_schedule_reads_the_time_in_the_sites_zone_whatever_the_users(
+    client, editor, newsletter, settings
+):
+    settings.TIME_ZONE = "Europe/Berlin"
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.current_time_zone = "America/New_York"
+    profile.save()
+    broadcast = broadcast_of(newsletter, editor)
+    page = client.get(url("schedule", broadcast.pk)).content.decode()
+    assert "time zone (Europe/Berlin)" in page
+    client.post(url("schedule", broadcast.pk), {"at": "2099-06-01T09:00"})
+    broadcast.refresh_from_db()
+    assert broadcast.scheduled_for == datetime.datetime(2099, 6, 1, 7, 0, tzinfo=datetime.UTC)
+    assert (
+        "Mon 01 Jun 2099, 09:00 CEST" in client.get(url("inspect", broadcast.pk)).content.decode()
+    )
+
+
 def test_cancel_asks_first_then_stops_the_broadcast(client, editor, newsletter):
     broadcast = broadcast_of(newsletter, editor)
     services.broadcast_schedule(
