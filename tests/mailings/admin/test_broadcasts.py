@@ -70,6 +70,12 @@ def test_the_broadcast_page_counts_eligible_people_and_names_none(client, editor
     assert SECRET_ADDRESS not in page and "Private Reader" not in page
 
 
+def test_a_broadcast_to_nobody_says_so(client, editor):
+    broadcast = broadcast_of(make_list("Empty list"), editor)
+    page = client.get(url("inspect", broadcast.pk)).content.decode()
+    assert "Nobody on it may get marketing email right now" in page
+
+
 def test_send_now_asks_first_with_the_count(client, editor, newsletter):
     broadcast = broadcast_of(newsletter, editor)
     page = client.get(url("send_now", broadcast.pk)).content.decode()
