@@ -10,7 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
-from .. import rendering
+from .. import previews
 from ..blocks import EmailBodyBlock
 
 
@@ -67,13 +67,27 @@ class Email(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
-    preview_modes = [("", "Email")]
+    preview_modes = [("", "Email"), ("text", "Plain text")]
+    # A phone first (most email is read on one), then a desktop mail client's reading pane.
+    preview_sizes = [
+        {"name": "mobile", "icon": "mobile-alt", "device_width": 390, "label": "Phone width"},
+        {"name": "desktop", "icon": "desktop", "device_width": 1024, "label": "Desktop width"},
+    ]
+    default_preview_size = "desktop"
 
     def get_preview_template(self, request, mode_name):
         return "mailings/email/preview.html"
 
+    def serve_preview(self, request, mode_name):
+        response = super().serve_preview(request, mode_name)
+        # An email is styled inline (mail clients keep nothing else), so its preview allows
+        # inline styles, and nothing more than the public policy otherwise
+        # (leadsite/security.py; django-csp reads this attribute).
+        response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response
+
     def get_preview_context(self, request, mode_name):
-        return {"email": self, "rendered": rendering.render(self, MailSettings.load(request))}
+        return previews.preview_context(self, MailSettings.load(request), mode_name)
 
 
 @register_setting(icon="mail")
