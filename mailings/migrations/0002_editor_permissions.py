@@ -64,7 +64,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("mailings", "0001_initial"),
-        ("leads", "0021_initial"),
+        ("leads", "0020_mailing_lists"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
         ("wagtailcore", "0002_initial_data"),
     ]
