@@ -27,23 +27,38 @@ def message_id(send: Send) -> str:
     return f"<{send.reference.hex}@{settings.MAIL_MESSAGE_ID_DOMAIN}>"
 
 
-def content_for(send: Send) -> tuple[str, str, str, bool]:
-    """(subject, text, html, is_marketing) for one send."""
+def starts_phrase(starts_at, now) -> str:
+    """When the webinar starts, as the reminder says it at the moment it goes: "in about an
+    hour", "in 20 minutes", "today at 16:00", "tomorrow at 16:00" (site time zone). A reminder
+    that goes late (the person registered after its time) still says the truth."""
+    minutes = round((starts_at - now).total_seconds() / 60)
+    if minutes <= 45:
+        return f"in {max(minutes, 1)} minute{'s' if minutes != 1 else ''}"
+    if minutes <= 75:
+        return "in about an hour"
+    local, today = timezone.localtime(starts_at), timezone.localtime(now).date()
+    day = "today" if local.date() == today else "tomorrow"
+    if (local.date() - today).days > 1:
+        day = f"on {local:%A %-d %B}"
+    return f"{day} at {local:%H:%M}"
+
+
+def content_for(send: Send, now=None) -> tuple[str, str, str, bool]:
+    """(subject, text, html, is_marketing) for one send, going out `now` (default: now)."""
     preferences = links.preferences_url(send.contact.reference)
     if send.kind == SendKind.REMINDER:
+        title = send.webinar.headline or send.webinar.title
+        when = starts_phrase(send.event_starts_at, now or timezone.now())
         context = {
             "webinar": send.webinar,
+            "when": when,
             "starts_at": timezone.localtime(send.event_starts_at),
             "reminder": send.reminder,
             "contact": send.contact,
             "preferences_url": preferences,
             "postal_address": MailSettings.load().postal_address,
         }
-        subject = (
-            f"Tomorrow: {send.webinar.headline or send.webinar.title}"
-            if send.reminder == "day"
-            else f"Starting in an hour: {send.webinar.headline or send.webinar.title}"
-        )
+        subject = f"{title} starts {when}"
         text = render_to_string("mailings/email/reminder.txt", context)
         html = render_to_string("mailings/email/reminder.html", context)
         return subject, text, html, False
@@ -59,8 +74,8 @@ def content_for(send: Send) -> tuple[str, str, str, bool]:
     return rendered.subject, text, html, True
 
 
-def build(send: Send, mail_settings: MailSettings) -> EmailMultiAlternatives:
-    subject, text, html, marketing = content_for(send)
+def build(send: Send, mail_settings: MailSettings, now=None) -> EmailMultiAlternatives:
+    subject, text, html, marketing = content_for(send, now)
     headers = {"Message-ID": send.message_id or message_id(send)}
     if marketing:
         # RFC 8058 one-click unsubscribe: providers (Gmail, Yahoo) show an Unsubscribe button
