@@ -43,6 +43,7 @@ from leads.models import (
 from leads.services.capture import consent_wording
 from leads.services.subscriptions import mailing_list_for
 from mailings import audience
+from mailings.engagement import engagement_recompute
 from mailings.models import (
     Broadcast,
     BroadcastStatus,
@@ -439,6 +440,9 @@ def newsletter_history(rng, newsletter: MailingList, email: Email, sent_at) -> B
         Click.objects.filter(send__broadcast=broadcast).update(
             clicked_at=F("send__first_clicked_at")
         )
+    # The clickers' engagement (10 points a click, decaying), as a real click records it.
+    for contact in {send.contact for send in clicked}:
+        engagement_recompute(contact)
     for send in sends:
         if send.bounced_at:
             Suppression.objects.get_or_create(
