@@ -107,6 +107,7 @@ def test_the_button_on_the_page_unsubscribes_and_says_so():
         links.unsubscribe_token(__import__("uuid").uuid4()),  # signed, but no such send
         "0" * 32 + ":forgedsignature",
     ],
+    ids=["not-a-token", "no-such-send", "forged"],  # stable across xdist workers
 )
 def test_a_forged_or_unknown_token_is_a_404_page(token):
     make_send(make_subscriber())
