@@ -86,7 +86,8 @@ def broadcasts_start(now: datetime.datetime) -> list[Broadcast]:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             broadcast = (
-                Broadcast.objects.select_for_update(skip_locked=True)
+                # of=self: PostgreSQL locks no row of a nullable join (list, segment).
+                Broadcast.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("mailing_list", "segment")
                 .filter(pk=pk, status=BroadcastStatus.SCHEDULED)
                 .first()
