@@ -32,6 +32,7 @@ import time
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import close_old_connections, transaction
+from django.db import connection as db
 from django.db.models import Q
 from django.utils import timezone
 
@@ -181,6 +182,7 @@ def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
     reasons = skip_reasons(sends)
     mail_settings = MailSettings.load()
     connection = get_connection()
+    _commit_without_waiting_for_disk(True)
     gap = 1.0 / rate if rate and rate > 0 else 0.0
     next_at = time.monotonic()
     renew_every = settings.MAIL_CLAIM_SECONDS / 3
@@ -210,7 +212,20 @@ def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.close()
+        _commit_without_waiting_for_disk(False)
     return outcomes
+
+
+def _commit_without_waiting_for_disk(on: bool) -> None:
+    """PostgreSQL: during a batch, a commit (each send's "sent") returns once the server has
+    it, before its write-ahead log reaches the disk (synchronous_commit off): several times
+    faster per send. A worker killed after the commit has recorded it all the same; only a
+    crash of the database server itself can lose the last fraction of a second of "sent"
+    marks, whose sends then go again (as after a worker killed at the wrong instant)."""
+    if db.vendor != "postgresql":
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
 def _send_one(send: Send, mail_settings, connection) -> str:
