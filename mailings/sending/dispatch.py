@@ -292,7 +292,7 @@ def run_once(now: datetime.datetime | None = None, *, tick: bool = True) -> dict
 
 
 def drain(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Rounds until nothing is due (tests, `manage.py send_mail_now`)."""
+    """Rounds until nothing is due (tests, `manage.py send_mail --drain`)."""
     totals: dict[str, int] = {}
     first = True
     while True:
