@@ -2,14 +2,23 @@
 
 Exactly once, across workers and a worker killed mid-batch:
 - a send exists once (its unique key) and is claimed by one worker (SELECT ... FOR UPDATE SKIP
-  LOCKED on PostgreSQL; SQLite serialises writers), which marks it "sending";
-- each send is marked "sent" in its own statement as soon as the mail server has accepted it;
-- a send still "sending" MAIL_CLAIM_SECONDS after its claim was left by a worker that died: it
+  LOCKED on PostgreSQL; SQLite serialises writers), which marks it "sending" and stamps it
+  with the claim's time (`claimed_at`), the worker's proof that it holds it;
+- a worker sending a long batch renews its claim (a new stamp on the sends it still holds)
+  every third of MAIL_CLAIM_SECONDS, so a claim only grows old when its worker is dead (or
+  stalled longer than that in one SMTP exchange: keep EMAIL_TIMEOUT well below it);
+- each send is marked "sent" in its own statement as soon as the mail server has accepted it,
+  and only while it still carries the worker's stamp;
+- a send still "sending" MAIL_CLAIM_SECONDS after its stamp was left by a worker that died: it
   goes back to the queue, and whichever worker takes it sends it.
-So a killed worker's batch is finished by the others, each message once; the one exception is
-a message the server accepted in the instant before the worker died and before "sent" was
-written (SMTP cannot say; RFC 1047), which goes again. docs/email.md, "Sending", has the
-measurements (bench/mail).
+So a killed worker's batch is finished by the others, each message once. The one window left:
+the server accepted a message (its "250" reached us) and the worker died before "sent" was
+written, a few milliseconds per message; that message goes again, with the same Message-ID (a
+send's reference), so a receiving system that deduplicates by Message-ID shows it once. SMTP
+cannot close it (RFC 1047: no acknowledgement of the acknowledgement). A message whose "250"
+never reached the worker was, for SMTP, never accepted, and goes again as it should.
+tests/mailings/sending/test_exactly_once.py kills a worker mid-send and counts the messages
+at a real SMTP server; docs/performance.md, "Email sending", has the measurements (bench/mail).
 
 Before sending, each send is checked again: a person who unsubscribed, was suppressed, left
 the list, or left the sequence since it was queued is skipped, never sent.
@@ -23,6 +32,8 @@ import time
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import close_old_connections, transaction
+from django.db import connection as db
+from django.db.models import Q
 from django.utils import timezone
 
 from leads.models import Contact, Subscription, SubscriptionStatus, Suppression, email_digest
@@ -67,8 +78,38 @@ def claim(now: datetime.datetime, limit: int) -> list[int]:
 
 
 def _mark(send: Send, **fields) -> None:
-    """Record a send's outcome, only while this worker still holds it."""
-    Send.objects.filter(pk=send.pk, status=SendStatus.SENDING).update(**fields)
+    """Record a send's outcome, only while this worker still holds it (its claim's stamp)."""
+    Send.objects.filter(pk=send.pk, status=SendStatus.SENDING, claimed_at=send.claimed_at).update(
+        **fields
+    )
+
+
+def claim_renew(sends: list[Send]) -> list[Send]:
+    """Renew this worker's claim on the sends it has yet to send: those it still holds get a
+    new stamp, and are returned; any another worker took over are dropped."""
+    if not sends:
+        return []
+    renewed = timezone.now()
+    held = Q()
+    for claimed_at, pks in _by_stamp(sends).items():
+        held |= Q(pk__in=pks, claimed_at=claimed_at)
+    Send.objects.filter(held, status=SendStatus.SENDING).update(claimed_at=renewed)
+    still = set(
+        Send.objects.filter(
+            pk__in=[send.pk for send in sends], status=SendStatus.SENDING, claimed_at=renewed
+        ).values_list("pk", flat=True)
+    )
+    kept = [send for send in sends if send.pk in still]
+    for send in kept:
+        send.claimed_at = renewed
+    return kept
+
+
+def _by_stamp(sends: list[Send]) -> dict[datetime.datetime, list[int]]:
+    stamps: dict[datetime.datetime, list[int]] = {}
+    for send in sends:
+        stamps.setdefault(send.claimed_at, []).append(send.pk)
+    return stamps
 
 
 def skip_reasons(sends: list[Send]) -> dict[int, str]:
@@ -120,7 +161,8 @@ def skip_reasons(sends: list[Send]) -> dict[int, str]:
 
 
 def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
-    """Send the claimed sends; returns how many ended how."""
+    """Send the claimed sends over one SMTP connection, at most `rate` a second
+    (MAIL_SEND_RATE); returns how many ended how."""
     rate = settings.MAIL_SEND_RATE if rate is None else rate
     outcomes: dict[str, int] = {}
     sends = list(
@@ -140,10 +182,21 @@ def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
     reasons = skip_reasons(sends)
     mail_settings = MailSettings.load()
     connection = get_connection()
+    _commit_without_waiting_for_disk(True)
     gap = 1.0 / rate if rate and rate > 0 else 0.0
     next_at = time.monotonic()
+    renew_every = settings.MAIL_CLAIM_SECONDS / 3
+    renewed_at = time.monotonic()
+    lost: set[int] = set()  # taken over by another worker (this one stalled): theirs to send
     try:
-        for send in sends:
+        for index, send in enumerate(sends):
+            if time.monotonic() - renewed_at >= renew_every:
+                rest = [later for later in sends[index:] if later.pk not in lost]
+                held = {later.pk for later in claim_renew(rest)}
+                lost.update(later.pk for later in rest if later.pk not in held)
+                renewed_at = time.monotonic()
+            if send.pk in lost:
+                continue
             reason = reasons.get(send.pk)
             if reason:
                 status = SendStatus.CANCELLED if reason == "cancelled" else SendStatus.SKIPPED
@@ -159,12 +212,28 @@ def send_batch(ids: list[int], *, rate: float | None = None) -> dict[str, int]:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.close()
+        _commit_without_waiting_for_disk(False)
     return outcomes
+
+
+def _commit_without_waiting_for_disk(on: bool) -> None:
+    """PostgreSQL: during a batch, a commit (each send's "sent") returns once the server has
+    it, before its write-ahead log reaches the disk (synchronous_commit off): several times
+    faster per send. A worker killed after the commit has recorded it all the same; only a
+    crash of the database server itself can lose the last fraction of a second of "sent"
+    marks, whose sends then go again (as after a worker killed at the wrong instant)."""
+    if db.vendor != "postgresql":
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
 def _send_one(send: Send, mail_settings, connection) -> str:
     try:
         email = message.build(send, mail_settings)
+        # Opened once for the batch (send_messages on a closed connection would open and
+        # close one per message); after an error, the next send opens a fresh one.
+        connection.open()
         if connection.send_messages([email]) != 1:
             raise RuntimeError("the mail backend did not send it")
     except Exception as error:
@@ -223,7 +292,7 @@ def run_once(now: datetime.datetime | None = None, *, tick: bool = True) -> dict
 
 
 def drain(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Rounds until nothing is due (tests, `manage.py send_mail_now`)."""
+    """Rounds until nothing is due (tests, `manage.py send_mail --drain`)."""
     totals: dict[str, int] = {}
     first = True
     while True:
