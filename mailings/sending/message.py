@@ -31,9 +31,9 @@ def starts_phrase(starts_at, now) -> str:
     """When the webinar starts, as the reminder says it at the moment it goes: "in about an
     hour", "in 20 minutes", "today at 16:00", "tomorrow at 16:00" (site time zone). A reminder
     that goes late (the person registered after its time) still says the truth."""
-    minutes = round((starts_at - now).total_seconds() / 60)
+    minutes = max(round((starts_at - now).total_seconds() / 60), 1)
     if minutes <= 45:
-        return f"in {max(minutes, 1)} minute{'s' if minutes != 1 else ''}"
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
     if minutes <= 75:
         return "in about an hour"
     local, today = timezone.localtime(starts_at), timezone.localtime(now).date()
