@@ -43,8 +43,10 @@ class Send(models.Model):
     reference = models.UUIDField(
         "public reference",
         default=uuid.uuid4,
+        null=True,
         editable=False,
-        help_text="Named by this email's signed links (unsubscribe, clicks), never the id.",
+        help_text="Named by this email's signed links (unsubscribe, clicks) and its "
+        "Message-ID, never the id. A broadcast's sends get theirs when a worker claims them.",
     )
     broadcast = models.ForeignKey(
         Broadcast,

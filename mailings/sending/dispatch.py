@@ -34,6 +34,8 @@ from django.core.mail import get_connection
 from django.db import close_old_connections, transaction
 from django.db import connection as db
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leads.models import Contact, Subscription, SubscriptionStatus, Suppression, email_digest
@@ -64,7 +66,8 @@ def stale_release(now: datetime.datetime) -> int:
 
 
 def claim(now: datetime.datetime, limit: int) -> list[int]:
-    """Take up to `limit` due sends for this worker: marked "sending", invisible to others."""
+    """Take up to `limit` due sends for this worker: marked "sending", invisible to others,
+    each with its random reference (what its links and Message-ID name)."""
     with transaction.atomic():
         ids = list(
             Send.objects.select_for_update(skip_locked=True)
@@ -73,7 +76,15 @@ def claim(now: datetime.datetime, limit: int) -> list[int]:
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
-            Send.objects.filter(pk__in=ids).update(status=SendStatus.SENDING, claimed_at=now)
+            Send.objects.filter(pk__in=ids).update(
+                status=SendStatus.SENDING,
+                claimed_at=now,
+                # A broadcast's sends are queued without one (schedule.sends_insert).
+                reference=Coalesce(
+                    "reference",
+                    RawSQL(schedule.uuid_sql(), []),  # noqa: S611 - a constant function call
+                ),
+            )
     return ids
 
 

@@ -37,16 +37,19 @@ SCAN_OVERLAP = datetime.timedelta(minutes=10)
 MOVED = "the webinar moved"  # why a reminder for an earlier start time was cancelled
 
 
-def _uuid_sql() -> str:
+def uuid_sql() -> str:
+    """SQL for a random UUID in each row, as Django stores UUIDs on this database."""
     if connection.vendor == "postgresql":
         return "gen_random_uuid()"
-    return "lower(hex(randomblob(16)))"  # Django keeps UUIDs as 32 hex digits on SQLite
+    return "lower(hex(randomblob(16)))"  # 32 hex digits, as Django keeps UUIDs on SQLite
 
 
 def sends_insert(contacts, *, kind: str, due_at, **source) -> int:
     """Queue one send per contact of the queryset, in one INSERT ... SELECT; a send that
     exists already (same broadcast, step or reminder) is left alone. Returns how many were
-    queued."""
+    queued. The rows get their random reference when a worker claims them (dispatch.claim):
+    100,000 random keys written into the unique index at once cost a fifth of a broadcast's
+    start."""
     columns = {
         "kind": kind,
         "status": SendStatus.QUEUED,
@@ -70,8 +73,8 @@ def sends_insert(contacts, *, kind: str, due_at, **source) -> int:
     table = connection.ops.quote_name(Send._meta.db_table)
     sql = (
         # Every name is quoted by the backend and every value is a parameter.
-        f"INSERT INTO {table} (contact_id, reference, {names}) "  # noqa: S608
-        f"SELECT recipient.recipient_id, {_uuid_sql()}, {placeholders} "
+        f"INSERT INTO {table} (contact_id, {names}) "  # noqa: S608
+        f"SELECT recipient.recipient_id, {placeholders} "
         f"FROM ({select_sql}) AS recipient "
         "WHERE true ON CONFLICT DO NOTHING"  # WHERE: SQLite's upsert after a SELECT needs one
     )
