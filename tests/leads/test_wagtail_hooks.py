@@ -87,5 +87,6 @@ def test_cta_edit_form_gets_the_kind_fields_script_and_which_kind_needs_what(cli
     assert "leads/admin/cta_kind.js" in html
     assert (
         '<script id="cta-kind-fields" type="application/json">'
-        '{"document": ["download"], "event_starts_at": ["webinar"], "seat_limit": ["webinar"]}'
+        '{"document": ["download"], "event_starts_at": ["webinar"], "seat_limit": ["webinar"], '
+        '"joining_url": ["webinar"], "mailing_list": ["newsletter"]}'
     ) in html
