@@ -18,10 +18,6 @@ def register(name: str, loop: Callable[[threading.Event], None]) -> None:
     _LOOPS[name] = loop
 
 
-def registered() -> dict[str, Callable[[threading.Event], None]]:
-    return dict(_LOOPS)
-
-
 def start() -> threading.Event:
     """Start every registered loop in a daemon thread; set the returned event to stop them."""
     stopped = threading.Event()

@@ -106,9 +106,5 @@ class Broadcast(models.Model):
         return self.name
 
     @property
-    def audience(self):
-        return self.mailing_list or self.segment
-
-    @property
     def editable(self) -> bool:
         return self.status in {BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED}

@@ -54,6 +54,7 @@ from . import message, schedule
 
 logger = logging.getLogger(__name__)
 
+CANCELLED = "cancelled"  # why a cancelled broadcast's send did not go
 FIRST_RETRY = datetime.timedelta(minutes=1)
 
 
@@ -155,7 +156,7 @@ def skip_reasons(sends: list[Send]) -> dict[int, str]:
         if digests[send.pk] in suppressed:
             reasons[send.pk] = f"suppressed: {suppressed[digests[send.pk]]}"
         elif send.kind == SendKind.BROADCAST and send.broadcast.status == BroadcastStatus.CANCELLED:
-            reasons[send.pk] = "cancelled"
+            reasons[send.pk] = CANCELLED
         elif send.kind == SendKind.SEQUENCE and (
             send.enrolment.status not in (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
         ):
@@ -163,7 +164,7 @@ def skip_reasons(sends: list[Send]) -> dict[int, str]:
         elif send.kind == SendKind.REMINDER and (
             send.webinar.event_starts_at != send.event_starts_at
         ):
-            reasons[send.pk] = "the webinar moved"
+            reasons[send.pk] = schedule.MOVED
         elif send.kind != SendKind.REMINDER:
             key = send.broadcast.mailing_list_id if send.kind == SendKind.BROADCAST else None
             if send.contact_id not in allowed[key]:
@@ -213,7 +214,7 @@ def send_batch(
                 continue
             reason = reasons.get(send.pk)
             if reason:
-                status = SendStatus.CANCELLED if reason == "cancelled" else SendStatus.SKIPPED
+                status = SendStatus.CANCELLED if reason == CANCELLED else SendStatus.SKIPPED
                 _mark(send, status=status, skip_reason=reason[:80])
                 outcomes[status] = outcomes.get(status, 0) + 1
                 continue
@@ -287,7 +288,7 @@ def broadcast_cancel(broadcast: Broadcast) -> Broadcast:
             broadcast.cancelled_at = timezone.now()
             broadcast.save(update_fields=["status", "cancelled_at"])
             broadcast.sends.filter(status__in=[SendStatus.QUEUED, SendStatus.FAILED]).update(
-                status=SendStatus.CANCELLED, skip_reason="cancelled"
+                status=SendStatus.CANCELLED, skip_reason=CANCELLED
             )
     return broadcast
 
