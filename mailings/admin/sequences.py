@@ -6,7 +6,9 @@ No personal data here: the report counts; who is enrolled is on each contact's p
 sales (mailings/admin/contact.py).
 """
 
+from django.contrib import messages
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import (
@@ -17,7 +19,7 @@ from wagtail.admin.panels import (
     ObjectList,
 )
 from wagtail.admin.ui.tables import Column, StatusTagColumn
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from leads.models import Status
@@ -188,6 +190,25 @@ class SequenceIndexView(IndexView):
         )
 
 
+class SequenceDeleteView(DeleteView):
+    """Only a sequence nobody was ever in can be deleted: the emails it sent stay on people's
+    timelines and in their privacy exports, and their unsubscribe links keep working
+    (Enrolment.sequence is PROTECT). Switching it off stops it."""
+
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        sequence = get_object_or_404(Sequence, pk=kwargs["pk"])
+        if sequence.enrolments.exists():
+            messages.warning(
+                request,
+                f"“{sequence}” has had people in it, and the emails it sent stay on their "
+                "records, so it cannot be deleted. Switch it off (untick Active) to stop it.",
+            )
+            return redirect(self.inspect_url_name, sequence.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class SequenceViewSet(ModelViewSet):
     """Nurture sequences. Rights are the model's own (mailings.add_sequence, ...)."""
 
@@ -200,6 +221,7 @@ class SequenceViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = SequenceReportView
     index_view_class = SequenceIndexView
+    delete_view_class = SequenceDeleteView
     create_template_name = "mailings/admin/sequences/form.html"
     edit_template_name = "mailings/admin/sequences/form.html"
     search_fields = ["name", "description"]

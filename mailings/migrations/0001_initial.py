@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrolment',
             name='sequence',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='mailings.sequence', verbose_name='sequence'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='mailings.sequence', verbose_name='sequence'),
         ),
         migrations.CreateModel(
             name='SequenceStep',

@@ -166,8 +166,10 @@ class EnrolmentStatus(models.TextChoices):
 class Enrolment(models.Model):
     """One person in one sequence: which step comes next, and when."""
 
+    # PROTECT: the emails a sequence sent stay on people's timelines and their unsubscribe
+    # links keep working; a sequence someone was in is switched off, never deleted.
     sequence = models.ForeignKey(
-        Sequence, on_delete=models.CASCADE, related_name="enrolments", verbose_name="sequence"
+        Sequence, on_delete=models.PROTECT, related_name="enrolments", verbose_name="sequence"
     )
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="enrolments", verbose_name="contact"

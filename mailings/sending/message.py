@@ -49,14 +49,17 @@ def content_for(send: Send, now=None) -> tuple[str, str, str, bool]:
     if send.kind == SendKind.REMINDER:
         title = send.webinar.headline or send.webinar.title
         when = starts_phrase(send.event_starts_at, now or timezone.now())
+        mail_settings = MailSettings.load()
         context = {
             "webinar": send.webinar,
             "when": when,
             "starts_at": timezone.localtime(send.event_starts_at),
             "reminder": send.reminder,
             "contact": send.contact,
+            "join": {"url": send.webinar.joining_url, "label": "Join the webinar"},
             "preferences_url": preferences,
-            "postal_address": MailSettings.load().postal_address,
+            "postal_address": mail_settings.postal_address,
+            "sender_name": mail_settings.from_name,
         }
         subject = f"{title} starts {when}"
         text = render_to_string("mailings/email/reminder.txt", context)

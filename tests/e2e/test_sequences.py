@@ -51,11 +51,28 @@ def write_a_sequence(tab) -> Sequence:
     return page
 
 
-def close_time_picker(page) -> None:
-    """Wagtail's time picker opens under a focused time field; on a phone it covers the
-    Create button, so a click would land on it. Leave the field as a person would."""
-    page.keyboard.press("Escape")
-    page.keyboard.press("Tab")
+def set_window(page, start: str, end: str) -> None:
+    """Type a step's sending window as a person would, leaving each time field with Tab.
+    Wagtail's time picker opens about 100 ms after its field takes focus and closes when the
+    field is left: leaving sooner than a person would leaves it open for good, and on a phone
+    an open picker covers the Create button and takes the click."""
+    pickers = page.locator(".xdsoft_datetimepicker:visible")
+    for name, value in (("Not before", start), ("Not after", end)):
+        page.get_by_role("textbox", name=name).fill(value)
+        expect(pickers).to_have_count(1)
+        page.keyboard.press("Tab")
+    expect(pickers).to_have_count(0)
+
+
+def create(page) -> None:
+    """Press Create and wait for the server's answer to that POST (a busy CI machine can take
+    longer than an assertion's 5 s to render the editor again)."""
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/sequences/new/" in response.url,
+        timeout=30_000,
+    ):
+        page.locator("main form").get_by_role("button", name="Create").click()
+    page.wait_for_load_state()
 
 
 @VIEWPORTS
@@ -74,16 +91,12 @@ def test_an_editor_writes_a_sequence_and_reads_its_report(browser, site, viewpor
         assert cut_off_on_the_left(tab) == []
 
     # A window that ends before it starts is refused, on the step, with what to do.
-    page.get_by_role("textbox", name="Not before").fill("17:00")
-    page.get_by_role("textbox", name="Not after").fill("09:00")
-    close_time_picker(page)
-    page.locator("main form").get_by_role("button", name="Create").click()
+    set_window(page, "17:00", "09:00")
+    create(page)
     error = page.locator("[data-field-errors]", has_text="End the sending window after it starts")
     expect(error.first).to_be_visible()
-    page.get_by_role("textbox", name="Not before").fill("09:00")
-    page.get_by_role("textbox", name="Not after").fill("17:00")
-    close_time_picker(page)
-    page.locator("main form").get_by_role("button", name="Create").click()
+    set_window(page, "09:00", "17:00")
+    create(page)
     expect(page.get_by_text("created", exact=False).first).to_be_visible()
 
     sequence = Sequence.objects.get()

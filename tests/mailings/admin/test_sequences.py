@@ -264,3 +264,29 @@ def test_a_step_without_its_email_says_so(admin_client):
     data["steps-0-email"] = ""
     response = admin_client.post(reverse("mailings_sequences:add"), data)
     assert "Choose the email this step sends." in response.content.decode()
+
+
+# Deleting -----------------------------------------------------------------------------------
+
+
+def test_a_sequence_nobody_was_in_can_be_deleted(admin_client):
+    sequence = make_sequence(name="Draft idea")
+    url = reverse("mailings_sequences:delete", args=[sequence.pk])
+    assert "Draft idea" in admin_client.get(url).content.decode()
+    admin_client.post(url)
+    assert not Sequence.objects.exists()
+
+
+def test_a_sequence_that_sent_email_is_switched_off_not_deleted(admin_client):
+    """Its emails stay on the person's record, and their unsubscribe links keep working."""
+    sequence = make_sequence({"email": make_email("Tip one")}, name="After the eBook")
+    enrolment = Enrolment.objects.create(sequence=sequence, contact=marketable_contact())
+    email_sent = sent(enrolment, sequence.steps.get(), timezone.now())
+    url = reverse("mailings_sequences:delete", args=[sequence.pk])
+
+    for response in (admin_client.get(url, follow=True), admin_client.post(url, follow=True)):
+        assert response.redirect_chain[-1][0] == reverse(
+            "mailings_sequences:inspect", args=[sequence.pk]
+        )
+        assert "cannot be deleted. Switch it off" in response.content.decode()
+    assert Send.objects.filter(pk=email_sent.pk).exists()

@@ -13,7 +13,14 @@ from django.utils import timezone
 from leads import services
 from leads.models import Status, Suppression, email_digest
 from mailings import sequences
-from mailings.models import Enrolment, EnrolmentStatus, Send, SendStatus, SequenceTrigger
+from mailings.models import (
+    Enrolment,
+    EnrolmentStatus,
+    MailSettings,
+    Send,
+    SendStatus,
+    SequenceTrigger,
+)
 from mailings.sending import dispatch, schedule
 from tests.factories import capture_lead, make_cta, make_user
 from tests.mailings.sequencing import (
@@ -396,6 +403,25 @@ def test_registrants_get_the_day_and_hour_reminders_with_the_joining_link(mail):
 
     dispatch.drain(starts + MINUTE)
     assert len(mail.envelopes) == 4
+
+
+def test_a_reminder_comes_in_the_sites_email_design_with_a_join_button(mail):
+    mail_settings = MailSettings.load()
+    mail_settings.from_name, mail_settings.postal_address = "Acme Growth", "1 Harbour Road, Bristol"
+    mail_settings.save()
+    starts = (timezone.now() + 3 * DAY).replace(microsecond=0)
+    register(make_webinar(starts), "ana@acme.example", name="Ana Lima")
+
+    dispatch.drain(starts - HOUR + MINUTE)
+
+    html = messages(mail)[-1].get_body(preferencelist=("html",)).get_content()
+    assert "Acme Growth" in html  # the sender's band atop every marketing email
+    assert 'class="email-button"' in html
+    assert 'href="https://meet.example/abc-defg"' in html
+    assert "Hello Ana Lima," in html
+    assert "1 Harbour Road, Bristol" in html
+    assert "Manage your email preferences" in html
+    assert "Unsubscribe" not in html  # service mail: a registration, not a list
 
 
 def test_a_registrant_whose_address_bounced_gets_no_reminder(mail):
