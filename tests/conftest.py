@@ -4,6 +4,7 @@ from django.db import connections
 
 from blog.site_tree import ensure_site_tree
 from leads.memo import Memo
+from tests import live_site
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +36,15 @@ def migration_rows_restored_at_exit(django_db_setup, django_db_blocker):
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents:
                 connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def migrated_template():
+    """A database migrated once per test process, of the run's kind (SQLite or PostgreSQL),
+    for the tests that start real servers: each takes a copy (live_site.migrated_database)
+    instead of migrating its own. Made only when such a test asks for it."""
+    with live_site.migrated_template() as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import VENV_BIN, manage, temporary_postgres_database
-from tests.live_site import site_env, temporary_database
+from tests.live_site import migrated_database, site_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COUNT_EVERY_TABLE = """
@@ -53,13 +53,12 @@ def files_under(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_site():
+def demo_site(migrated_template):
     """A migrated database with the demo loaded; yields (env, workdir)."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-backup-"))
     try:
-        with temporary_database(workdir) as database_url:
+        with migrated_database(workdir, migrated_template) as database_url:
             env = site_env(workdir, database_url) | {"DEMO_PASSWORD": "a demo password 1234"}
-            manage("migrate", "--noinput", env=env)
             manage("load_demo", env=env, demo_app=True)
             yield env, workdir
     finally:

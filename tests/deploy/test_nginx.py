@@ -24,7 +24,7 @@ import pytest
 from bench._common import VENV_BIN, free_port, manage, stop, wait_for_port
 from bench._common import fetch as bench_fetch
 from deploy.nginx import render
-from tests.live_site import CREATE_QUOTE_CTA, site_env, temporary_database
+from tests.live_site import CREATE_QUOTE_CTA, migrated_database, site_env
 
 pytestmark = [
     pytest.mark.skipif(
@@ -103,13 +103,13 @@ def start_app(env, workdir):
 
 
 @pytest.fixture(scope="module")
-def stack():
+def stack(migrated_template):
     """nginx (TLS, front cache, purge listener) → gunicorn → the site; yields a namespace."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-nginx-"))
     ports = {name: free_port() for name in ("https", "http", "purge", "app")}
     stack = SimpleNamespace(app=None, ports=ports, workdir=workdir)
     try:
-        with temporary_database(workdir) as database_url:
+        with migrated_database(workdir, migrated_template) as database_url:
             env = site_env(workdir, database_url) | {
                 "SECURE_SSL_REDIRECT": "1",
                 "SECURE_HSTS_SECONDS": "31536000",
@@ -123,7 +123,6 @@ def stack():
                 "CACHE_KEY_PREFIX": f"test-nginx-{uuid.uuid4().hex}",
                 "GUNICORN_ACCESS_LOG": str(workdir / "gunicorn-access.log"),
             }
-            manage("migrate", "--noinput", env=env)
             manage("collectstatic", "--noinput", env=env)
             setup = SETUP.replace("PORT", str(ports["https"])).replace("PASSWORD", repr(PASSWORD))
             article_url = manage("shell", "-c", setup, env=env).split()[-1]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import REPO_ROOT, VENV_BIN, django_env, free_port, manage, stop, wait_for_port
-from tests.live_site import temporary_database
+from tests.live_site import migrated_database
 
 pytestmark = pytest.mark.xdist_group("dev-server")
 
@@ -32,13 +32,13 @@ def fetch(url):
 
 
 @pytest.fixture
-def dev_server():
+def dev_server(migrated_template):
     """`manage.py runserver` with the dev settings (no REDIS_URL) on a fresh database; yields
     (base URL, environment of the commands run beside it, work folder)."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-dev-"))
     server = None
     try:
-        with temporary_database(workdir, "devserver") as database_url:
+        with migrated_database(workdir, migrated_template, "devserver") as database_url:
             port = free_port()
             env = django_env(
                 "leadsite.settings.dev",
@@ -48,7 +48,6 @@ def dev_server():
                 SITE_URL=f"http://127.0.0.1:{port}",
                 LOG_LEVEL="WARNING",
             )
-            manage("migrate", "--noinput", env=env)
             manage("shell", "-c", SETUP, env=env)
             server = subprocess.Popen(
                 [

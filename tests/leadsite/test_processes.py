@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import gunicorn, manage
-from tests.live_site import VENV_BIN, site_env, temporary_database
+from tests.live_site import VENV_BIN, migrated_database, site_env
 
 pytestmark = [
     pytest.mark.skipif(
@@ -75,16 +75,18 @@ def fetch(url, *, data=None, headers=None):
 
 
 @pytest.fixture(scope="module")
-def servers():
+def servers(migrated_template):
     """Two app servers (A, B) on one database and one Redis; yields (site, a_url, b_url)."""
     workdir = Path(tempfile.mkdtemp(prefix="leadsite-processes-"))
     try:
-        with temporary_database(workdir, "processes") as database_url, ExitStack() as stack:
+        with (
+            migrated_database(workdir, migrated_template, "processes") as database_url,
+            ExitStack() as stack,
+        ):
             env = site_env(workdir, database_url) | {
                 "REDIS_URL": REDIS_URL,
                 "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             }
-            manage("migrate", "--noinput", env=env)
             manage("collectstatic", "--noinput", env=env)
             article_url = manage("shell", "-c", SETUP, env=env).split()[-1]
             urls = [

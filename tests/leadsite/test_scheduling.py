@@ -32,7 +32,7 @@ from bench._common import fetch as bench_fetch
 from blog.models import ArticlePage
 from leadsite import scheduling
 from tests.factories import make_article
-from tests.live_site import site_env, temporary_database
+from tests.live_site import migrated_database, site_env
 from tests.production.servers import MAIN_REDIS_URL, task_worker, wait_until
 
 HOST = "127.0.0.1"
@@ -75,11 +75,10 @@ def workdir():
 
 
 @pytest.fixture(scope="module")
-def database(workdir):
+def database(workdir, migrated_template):
     """One migrated database (SQLite, or PostgreSQL when the run uses it) for the module."""
-    with temporary_database(workdir, "scheduling") as url:
+    with migrated_database(workdir, migrated_template, "scheduling") as url:
         env = site_env(workdir, url)
-        manage("migrate", "--noinput", env=env, timeout=300)
         manage("collectstatic", "--noinput", env=env, timeout=120)
         yield url
 

@@ -36,8 +36,8 @@ opener = urllib.request.build_opener(NoRedirect)
 
 
 @pytest.fixture(scope="module")
-def site():
-    with live_site() as running:
+def site(migrated_template):
+    with live_site(migrated_template) as running:
         yield running
 
 
