@@ -121,7 +121,7 @@ def last_issue(pages) -> dict:
         "track_clicks": True,
         "body": [
             _text(
-                "Hello,",
+                "Hi {first_name|there},",
                 "Every question on a form costs you some of the people who would have "
                 "answered it. That is fine when the answer changes what happens next: who "
                 "calls, what they say, how soon. It is waste when the answer goes into a "
@@ -144,7 +144,7 @@ def this_issue(pages) -> dict:
         "track_clicks": True,
         "body": [
             _text(
-                "Hello,",
+                "Hi {first_name|there},",
                 "Ask a salesperson why a lead went uncalled and you rarely hear "
                 "&ldquo;it was bad&rdquo;. You hear &ldquo;I didn&rsquo;t know why it was "
                 "sent to me&rdquo;. A lead arrives with a name and a company, and nothing "
@@ -180,7 +180,7 @@ def nurture_emails(pages) -> list[dict]:
             "preheader": "Three rules, one threshold, one meeting with sales.",
             "body": [
                 _text(
-                    "Hello,",
+                    "Hi {first_name|there},",
                     "An hour ago you downloaded the Lead Scoring Playbook. Here is the "
                     "shortest way to get something out of it this week.",
                     "Skip the clever parts. Pick three rules: one about who the lead is (a "
@@ -222,7 +222,7 @@ def nurture_emails(pages) -> list[dict]:
             "preheader": "Ask why a lead was turned down, and read the answers monthly.",
             "body": [
                 _text(
-                    "Hello,",
+                    "Hi {first_name|there},",
                     "Last note in this short series, and the one that matters most over time.",
                     "When sales turns a lead down, ask for the reason in a word or two: "
                     "&ldquo;student&rdquo;, &ldquo;too small&rdquo;, &ldquo;already a "

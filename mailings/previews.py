@@ -17,14 +17,29 @@ def test_links() -> dict[str, str]:
     }
 
 
-def test_parts(rendered: rendering.Rendered) -> tuple[str, str]:
-    """(html, text) with test placeholders for each person's links; tracked links go straight
-    to their address (a test click is no reader's click)."""
-    return rendering.personalise(rendered, **test_links())
+def test_parts(rendered: rendering.Rendered, person: dict[str, str]) -> tuple[str, str, str]:
+    """(subject, html, text) for `person`'s merge fields, with test placeholders for each
+    person's links; tracked links go straight to their address (a test click is no reader's
+    click)."""
+    return rendering.personalise(rendered, **test_links(), person=person)
+
+
+def author_fields(user) -> dict[str, str]:
+    """A test send's merge fields: the author's own name (no company on an admin account)."""
+    name = " ".join(user.get_full_name().split())
+    return {"first_name": user.first_name.strip(), "name": name, "company": "", "job_title": ""}
 
 
 def preview_context(email, mail_settings, mode: str) -> dict:
-    """What templates/mailings/email/preview.html shows: the email, or its plain-text part."""
+    """What templates/mailings/email/preview.html shows: the email, or its plain-text part,
+    with the merge fields of a sample person."""
     rendered = rendering.render(email, mail_settings)
-    html, text = test_parts(rendered)
-    return {"email": email, "mode": mode, "rendered": rendered, "html": html, "text": text}
+    subject, html, text = test_parts(rendered, rendering.SAMPLE_PERSON)
+    return {
+        "email": email,
+        "mode": mode,
+        "subject": subject,
+        "sample": rendering.SAMPLE_PERSON if rendered.fields else None,
+        "html": html,
+        "text": text,
+    }

@@ -1,10 +1,11 @@
 """An email's content as the message people get: HTML with its plain-text twin.
 
 `render` works once per email (not per recipient): it renders the blocks into the layout with
-placeholders where each recipient's own links go (unsubscribe, preferences, tracked links).
-`personalise` fills them for one send by plain string replacement, so a broadcast to 100,000
-people renders its template once. The plain-text part is the same HTML read as text: links
-keep their address, list items their bullets, images their alternative text.
+placeholders where each recipient's own links go (unsubscribe, preferences, tracked links) and
+where their merge fields go (`{first_name|there}`: the field, and what to say when it is
+empty). `personalise` fills them for one send by plain string replacement, so a broadcast to
+100,000 people renders its template once. The plain-text part is the same HTML read as text:
+links keep their address, list items their bullets, images their alternative text.
 """
 
 import html
@@ -21,6 +22,25 @@ PREFERENCES = "%%ls-preferences%%"
 LINK = "%%ls-link-{}%%"
 _LINK = re.compile(r"%%ls-link-(\d+)%%")
 _HREF = re.compile(r'href="([^"]*)"')
+FIELD = "%%ls-field-{}%%"
+_FIELD = re.compile(r"%%ls-field-(\d+)%%")
+
+# The merge fields an email may carry (person_fields fills them; docs/email.md lists them).
+MERGE_FIELDS = ("first_name", "name", "company", "job_title")
+# Anything that looks like a merge field: `{word}` or `{word|fallback}`. Known names are
+# filled; unknown ones are a mistake the editor is told about (unknown_merge_fields).
+_MERGE = re.compile(r"\{\s*([a-z][a-z_]*)\s*(?:\|([^{}|]*))?\}")
+MERGE_HELP = (
+    "Personalise with {first_name}, {name}, {company} or {job_title}; after a bar, what to "
+    "say when it is empty: 'Hi {first_name|there},'."
+)
+# What the editor's preview fills the merge fields with (no real person's data in the admin).
+SAMPLE_PERSON = {
+    "first_name": "Alex",
+    "name": "Alex Morgan",
+    "company": "Northwind Analytics",
+    "job_title": "Head of Marketing",
+}
 
 
 def absolute(url: str) -> str:
@@ -39,6 +59,37 @@ class Rendered:
     html: str
     text: str
     links: list[str] = field(default_factory=list)  # tracked links, by placeholder number
+    # Merge fields, by placeholder number: (field name, fallback).
+    fields: list[tuple[str, str]] = field(default_factory=list)
+
+
+def unknown_merge_fields(text: str) -> list[str]:
+    """The `{names}` in `text` that look like merge fields but are none (a typo, say)."""
+    return sorted({m.group(1) for m in _MERGE.finditer(text)} - set(MERGE_FIELDS))
+
+
+def person_fields(contact) -> dict[str, str]:
+    """One contact's merge fields (empty where unknown)."""
+    name = " ".join((contact.name or "").split())
+    return {
+        "first_name": name.split(" ", 1)[0] if name else "",
+        "name": name,
+        "company": " ".join((contact.company or "").split()),
+        "job_title": " ".join((contact.job_title or "").split()),
+    }
+
+
+def _merge_placeholders(text: str, fields: list[tuple[str, str]], *, markup: bool) -> str:
+    """Every known merge field of `text` as a numbered placeholder, noted in `fields`."""
+
+    def replace(match):
+        name, fallback = match.group(1), (match.group(2) or "").strip()
+        if name not in MERGE_FIELDS:
+            return match.group(0)
+        fields.append((name, html.unescape(fallback) if markup else fallback))
+        return FIELD.format(len(fields) - 1)
+
+    return _MERGE.sub(replace, text)
 
 
 class _TextWriter(HTMLParser):
@@ -110,8 +161,14 @@ def render(email, mail_settings) -> Rendered:
     links: list[str] = []
     if email.track_clicks:
         body_html = _track(body_html, links)
+    fields: list[tuple[str, str]] = []
+    subject = _merge_placeholders(email.subject, fields, markup=False)
+    preheader = _merge_placeholders(email.preheader, fields, markup=False)
+    body_html = _merge_placeholders(body_html, fields, markup=True)
     context = {
         "email": email,
+        "subject": subject,
+        "preheader": preheader,
         "body": body_html,
         "postal_address": mail_settings.postal_address,
         "sender_name": mail_settings.from_name,
@@ -122,11 +179,12 @@ def render(email, mail_settings) -> Rendered:
         "mailings/email/layout.txt", {**context, "body": html_to_text(body_html)}
     )
     return Rendered(
-        subject=email.subject,
-        preheader=email.preheader,
+        subject=subject,
+        preheader=preheader,
         html=render_to_string("mailings/email/layout.html", context),
         text=text.strip() + "\n",
         links=links,
+        fields=fields,
     )
 
 
@@ -136,10 +194,21 @@ def personalise(
     unsubscribe_url: str,
     preferences_url: str,
     link_url: Callable[[int, str], str] | None = None,
-) -> tuple[str, str]:
-    """One person's HTML and text: their own unsubscribe, preference and tracked links."""
+    person: dict[str, str] | None = None,
+) -> tuple[str, str, str]:
+    """One person's subject, HTML and text: their own unsubscribe, preference and tracked
+    links, and their merge fields from `person` (person_fields; none: every fallback)."""
+    values = [((person or {}).get(name) or fallback) for name, fallback in rendered.fields]
+
+    def merge(text: str, escape: bool) -> str:
+        def value(match):
+            filled = values[int(match.group(1))]
+            return html.escape(filled) if escape else filled
+
+        return _FIELD.sub(value, text)
 
     def fill(markup: str, escape: bool) -> str:
+        markup = merge(markup, escape)
         markup = markup.replace(
             UNSUBSCRIBE, html.escape(unsubscribe_url) if escape else unsubscribe_url
         )
@@ -154,4 +223,4 @@ def personalise(
 
         return _LINK.sub(link, markup)
 
-    return fill(rendered.html, True), fill(rendered.text, False)
+    return merge(rendered.subject, False), fill(rendered.html, True), fill(rendered.text, False)

@@ -98,8 +98,8 @@ def email_test_send(*, email: Email, user) -> str:
     """Send the email's saved version to the signed-in user, through the real mail backend.
 
     The links each recipient gets (unsubscribe, preferences) are placeholders that say this is
-    a test; tracked links go straight to their address. Returns the address it went to;
-    raises TestSendError when it cannot go."""
+    a test; tracked links go straight to their address; merge fields are the author's own.
+    Returns the address it went to; raises TestSendError when it cannot go."""
     address = (user.email or "").strip()
     if not address:
         raise TestSendError(
@@ -107,9 +107,9 @@ def email_test_send(*, email: Email, user) -> str:
         )
     mail_settings = MailSettings.load()
     rendered = rendering.render(email, mail_settings)
-    html, text = previews.test_parts(rendered)
+    subject, html, text = previews.test_parts(rendered, previews.author_fields(user))
     message = EmailMultiAlternatives(
-        subject=TEST_SUBJECT_PREFIX + rendered.subject,
+        subject=TEST_SUBJECT_PREFIX + subject,
         body=text,
         from_email=mail_settings.sender(),
         to=[address],

@@ -1,8 +1,10 @@
 """The emails editors write, and the sender details every marketing email carries."""
 
+import json
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -10,7 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
-from .. import previews
+from .. import previews, rendering
 from ..blocks import EmailBodyBlock
 
 
@@ -28,7 +30,8 @@ class Email(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
     subject = models.CharField(
         "subject",
         max_length=150,
-        help_text="What the inbox shows, e.g. 'Three forms that convert'.",
+        help_text="What the inbox shows, e.g. '{first_name|Hi}, three forms that convert': "
+        "the reader's first name, or 'Hi' where it is unknown.",
     )
     preheader = models.CharField(
         "preview text",
@@ -36,7 +39,9 @@ class Email(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
         blank=True,
         help_text="The line inboxes show after the subject, e.g. 'Plus: the checklist we use'.",
     )
-    body = StreamField(EmailBodyBlock(), verbose_name="body", blank=True)
+    body = StreamField(
+        EmailBodyBlock(), verbose_name="body", blank=True, help_text=rendering.MERGE_HELP
+    )
     track_clicks = models.BooleanField(
         "track clicks",
         default=False,
@@ -66,6 +71,28 @@ class Email(PreviewableMixin, RevisionMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A merge field with a name LeadSite does not know (`{firstname}`) would reach every
+        reader as written: refuse it, saying which names there are."""
+        super().clean()
+        parts = {
+            "subject": self.subject,
+            "preheader": self.preheader,
+            "body": json.dumps(self.body.get_prep_value(), ensure_ascii=False),
+        }
+        errors = {}
+        for field_name, text in parts.items():
+            unknown = rendering.unknown_merge_fields(text or "")
+            if unknown:
+                names = ", ".join(f"{{{name}}}" for name in unknown)
+                known = ", ".join(f"{{{name}}}" for name in rendering.MERGE_FIELDS)
+                errors[field_name] = (
+                    f"{names} is no merge field. Use one of {known}, "
+                    "with what to say when it is empty after a bar: {first_name|there}."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     preview_modes = [("", "Email"), ("text", "Plain text")]
     # A phone first (most email is read on one), then a desktop mail client's reading pane.

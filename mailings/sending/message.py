@@ -68,13 +68,14 @@ def content_for(send: Send, now=None) -> tuple[str, str, str, bool]:
     email = send.broadcast.email if send.kind == SendKind.BROADCAST else send.step.email
     rendered = rendered_email(email)
     reference = send.reference
-    html, text = rendering.personalise(
+    subject, html, text = rendering.personalise(
         rendered,
         unsubscribe_url=links.unsubscribe_url(reference),
         preferences_url=preferences,
         link_url=(lambda index, url: links.click_url(reference, url)) if rendered.links else None,
+        person=rendering.person_fields(send.contact),
     )
-    return rendered.subject, text, html, True
+    return subject, text, html, True
 
 
 def build(send: Send, mail_settings: MailSettings, now=None) -> EmailMultiAlternatives:

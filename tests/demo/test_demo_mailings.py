@@ -151,6 +151,8 @@ def test_demo_nurture_has_three_steps_after_the_ebook_and_one_due_within_minutes
 
     first = [m for m in mail.outbox if m.subject == steps[0].email.subject]
     assert [m.to for m in first] == [[soon.contact.email]]
+    first_name = soon.contact.name.split()[0] if soon.contact.name else "there"
+    assert f"Hi {first_name}," in first[0].body  # the greeting's merge field, filled
     soon.refresh_from_db()
     assert soon.next_step == 1
     assert soon.next_due_at == at + datetime.timedelta(days=2)

@@ -76,7 +76,7 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     # Write the email: a text block and a button.
     tab.goto("/admin/email/emails/add/")
     page.locator('[name="name"]').fill("March newsletter")
-    page.locator('[name="subject"]').fill("Three forms that convert")
+    page.locator('[name="subject"]').fill("{firstname|Hi}, three forms that convert")
     page.locator('[name="preheader"]').fill("Plus: the checklist we use")
     page.get_by_role("button", name="Insert a block").last.click()
     page.get_by_role("option", name="Text", exact=True).click()
@@ -88,6 +88,15 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     page.locator('[name="body-1-value-label"]').fill("Get the checklist")
     page.locator('[name="body-1-value-url"]').fill("https://example.com/checklist")
     assert_ours_clean(tab, "the email editor")
+
+    # A merge field misspelt: refused, naming the ones there are; the rest of the form kept.
+    page.get_by_role("button", name="Save").first.click()
+    expect(
+        page.get_by_text("{firstname} is no merge field. Use one of {first_name}")
+    ).to_be_visible()
+    expect(page.locator('[name="body-1-value-label"]')).to_have_value("Get the checklist")
+    assert_ours_clean(tab, "the email editor, a merge field misspelt")
+    page.locator('[name="subject"]').fill("{first_name|Hi}, three forms that convert")
     page.get_by_role("button", name="Save").first.click()
     page.wait_for_url("**/admin/email/emails/")
     page.get_by_role("link", name="March newsletter").click()
@@ -108,6 +117,8 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     page.locator("#id_preview_mode").select_option("text")
     frame = preview_frame(tab)
     frame.get_by_text("Get the checklist (https://example.com/checklist)").wait_for()
+    # Merge fields show a sample person in the preview.
+    expect(frame.get_by_role("heading", name="Alex, three forms that convert")).to_be_visible()
     expect(frame.get_by_text("Unsubscribe: ", exact=False)).to_be_visible()
     page.locator("#id_preview_mode").select_option("")
     page.locator('[data-side-panel-toggle="preview"]').click()
@@ -117,7 +128,7 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     expect(page.get_by_text("went to eve@staff.example")).to_be_visible()
     assert smtp.recipients == ["eve@staff.example"]
     message = message_from_bytes(smtp.envelopes[0].content, policy=default)
-    assert message["Subject"] == "[Test] Three forms that convert"
+    assert message["Subject"] == "[Test] Hi, three forms that convert"  # Eve has no name set
     assert "Short forms win." in message.get_body(("plain",)).get_content()
     assert "Get the checklist" in message.get_body(("html",)).get_content()
     assert_ours_clean(tab, "the email editor after a test send")
@@ -169,7 +180,9 @@ def test_an_editor_writes_previews_tests_and_schedules_a_broadcast(site, tab, sm
     assert_ours_clean(tab, "a sent broadcast's report")
     for reader in readers:
         assert reader.email not in page.content()
-    assert tab.console_errors == []
+    # Wagtail's autosave posts the form in the background and is answered 400 while a field is
+    # refused; Chromium logs that as a failed load. Anything else is a fault.
+    assert [e for e in tab.console_errors if "status of 400 (Bad Request)" not in e] == []
 
 
 def test_a_segment_is_built_from_rows_and_counted(site, tab):

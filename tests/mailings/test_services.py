@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
+from wagtail.rich_text import RichText
 
 from mailings import services
 from mailings.models import Broadcast, BroadcastStatus, SendStatus
@@ -101,6 +102,39 @@ def test_send_now_reaches_the_eligible_subscribers_once(newsletter, editor, sett
         services.broadcast_send_now(broadcast=broadcast, by=editor)
 
 
+def test_each_reader_is_greeted_by_their_own_name_or_the_fallback(newsletter, editor, settings):
+    email = make_email(
+        subject="{first_name|Hello}, three forms for {company|your team}",
+        body=[("text", RichText("<p>Hi {first_name|there},</p>"))],
+    )
+    make_subscriber(newsletter, email="dana@example.com", name="Dana Ruiz", company="Ruiz & Co")
+    make_subscriber(newsletter, email="anon@example.com")
+    broadcast = services.broadcast_create(
+        name="March issue", email=email, mailing_list=newsletter, by=editor
+    )
+    services.broadcast_send_now(broadcast=broadcast, by=editor)
+    port = free_port()
+    for name, value in smtp_settings(port).items():
+        setattr(settings, name, value)
+    with smtp_server(port) as server:
+        dispatch.drain()
+        dispatch.drain()
+    received = {}
+    for envelope in server.envelopes:
+        message = message_from_bytes(envelope.content, policy=default)
+        received[envelope.rcpt_tos[0]] = (
+            message["Subject"],
+            message.get_body(("plain",)).get_content(),
+            message.get_body(("html",)).get_content(),
+        )
+    subject, text, html = received["dana@example.com"]
+    assert subject == "Dana, three forms for Ruiz & Co"
+    assert "Hi Dana," in text and "Hi Dana,</p>" in html
+    subject, text, html = received["anon@example.com"]
+    assert subject == "Hello, three forms for your team"
+    assert "Hi there," in text and "Hi there,</p>" in html
+
+
 def test_cancel_stops_what_has_not_gone_out(newsletter, editor, mailoutbox):
     for _ in range(3):
         make_subscriber(newsletter)
@@ -137,7 +171,9 @@ def test_actions_are_in_the_audit_log_without_addresses(newsletter, editor):
 
 
 def test_a_test_send_reaches_the_author_through_smtp_with_both_parts(settings, editor):
-    email = make_email(subject="Three forms that convert", track_clicks=True)
+    email = make_email(subject="{first_name|Hi}, three forms that convert", track_clicks=True)
+    editor.first_name = "Eddie"
+    editor.save()
     port = free_port()
     for name, value in smtp_settings(port).items():
         setattr(settings, name, value)
@@ -145,7 +181,7 @@ def test_a_test_send_reaches_the_author_through_smtp_with_both_parts(settings, e
         assert services.email_test_send(email=email, user=editor) == "eddie@staff.example"
     assert server.recipients == ["eddie@staff.example"]
     message = message_from_bytes(server.envelopes[0].content, policy=default)
-    assert message["Subject"] == "[Test] Three forms that convert"
+    assert message["Subject"] == "[Test] Eddie, three forms that convert"  # the author's name
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "Get the checklist (https://example.com/checklist)" in text  # untracked in a test
