@@ -151,9 +151,14 @@ def counts(conditions: list[dict]) -> dict[str, int]:
 
 
 class SegmentFormMixin:
-    """The conditions formset beside Wagtail's form for the name and description."""
+    """The conditions formset beside Wagtail's form for the name and description.
+
+    One template for both views (mailings/admin/segments/form.html); it extends the Wagtail
+    page the view is (`wagtail_template`)."""
 
     REDISPLAY = ("add_condition", "count")
+    template_name = "mailings/admin/segments/form.html"
+    wagtail_template: str
 
     def get_formset(self):
         if self.request.method == "POST":
@@ -195,16 +200,21 @@ class SegmentFormMixin:
         else:
             conditions = self.object.conditions if getattr(self, "object", None) else []
         context["conditions"] = formset
+        context["wagtail_template"] = self.wagtail_template
         context["counts"] = counts(conditions) if conditions is not None else None
         return context
 
 
 class SegmentCreateView(SegmentFormMixin, CreateView):
+    wagtail_template = "wagtailadmin/generic/create.html"
+
     def current_object(self):
         return None
 
 
 class SegmentEditView(SegmentFormMixin, EditView):
+    wagtail_template = "wagtailadmin/generic/edit.html"
+
     def current_object(self):
         return self.get_object()
 
@@ -230,8 +240,6 @@ class SegmentViewSet(ModelViewSet):
     index_view_class = SegmentIndexView
     add_view_class = SegmentCreateView
     edit_view_class = SegmentEditView
-    create_template_name = "mailings/admin/segments/create.html"
-    edit_template_name = "mailings/admin/segments/edit.html"
     form_fields = ["name", "description"]
     search_fields = ["name"]
     list_display = [

@@ -55,7 +55,7 @@ def content_for(send: Send, now=None) -> tuple[str, str, str, bool]:
             "when": when,
             "starts_at": timezone.localtime(send.event_starts_at),
             "reminder": send.reminder,
-            "contact": send.contact,
+            "person": rendering.person_fields(send.contact),
             "join": {"url": send.webinar.joining_url, "label": "Join the webinar"},
             "preferences_url": preferences,
             "postal_address": mail_settings.postal_address,

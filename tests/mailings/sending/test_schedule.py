@@ -418,7 +418,7 @@ def test_a_reminder_comes_in_the_sites_email_design_with_a_join_button(mail):
     assert "Acme Growth" in html  # the sender's band atop every marketing email
     assert 'class="email-button"' in html
     assert 'href="https://meet.example/abc-defg"' in html
-    assert "Hello Ana Lima," in html
+    assert "Hello Ana," in html  # by first name, as the site's other email
     assert "1 Harbour Road, Bristol" in html
     assert "Manage your email preferences" in html
     assert "Unsubscribe" not in html  # service mail: a registration, not a list
