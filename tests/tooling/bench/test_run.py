@@ -1,5 +1,6 @@
 """bench/run: which rows run, how the report reads them, and the static-limit nginx."""
 
+import os
 import shutil
 import sys
 import urllib.request
@@ -104,6 +105,10 @@ def test_the_uncached_article_reports_cpu_and_queries_against_a_query_target():
     assert within.ratio == 50 / 2000  # still reported against the floor
 
 
+@pytest.mark.skipif(
+    shutil.which("wrk") is None and not os.environ.get("LEADSITE_REQUIRE_WRK"),
+    reason="needs wrk (apt-get install wrk); LEADSITE_REQUIRE_WRK=1 makes it fail instead",
+)
 def test_steady_load_script_requests_every_page_in_turn_and_counts_cache_states(tmp_path):
     """wrk with the publish row's script against a server that records the paths asked."""
     import http.server
