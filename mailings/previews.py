@@ -25,9 +25,11 @@ def test_parts(rendered: rendering.Rendered, person: dict[str, str]) -> tuple[st
 
 
 def author_fields(user) -> dict[str, str]:
-    """A test send's merge fields: the author's own name (no company on an admin account)."""
-    name = " ".join(user.get_full_name().split())
-    return {"first_name": user.first_name.strip(), "name": name, "company": "", "job_title": ""}
+    """A test send's merge fields: the author's own name (no company on an admin account),
+    their first name as their account has it."""
+    values = rendering.merge_values(user.get_full_name())
+    values["first_name"] = user.first_name.strip()
+    return values
 
 
 def preview_context(email, mail_settings, mode: str) -> dict:

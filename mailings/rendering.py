@@ -34,13 +34,6 @@ MERGE_HELP = (
     "Personalise with {first_name}, {name}, {company} or {job_title}; after a bar, what to "
     "say when it is empty: 'Hi {first_name|there},'."
 )
-# What the editor's preview fills the merge fields with (no real person's data in the admin).
-SAMPLE_PERSON = {
-    "first_name": "Alex",
-    "name": "Alex Morgan",
-    "company": "Northwind Analytics",
-    "job_title": "Head of Marketing",
-}
 
 
 def absolute(url: str) -> str:
@@ -68,15 +61,27 @@ def unknown_merge_fields(text: str) -> list[str]:
     return sorted({m.group(1) for m in _MERGE.finditer(text)} - set(MERGE_FIELDS))
 
 
-def person_fields(contact) -> dict[str, str]:
-    """One contact's merge fields (empty where unknown)."""
-    name = " ".join((contact.name or "").split())
+def merge_values(name: str, company: str = "", job_title: str = "") -> dict[str, str]:
+    """The merge fields of someone with this name, company and job title (empty where
+    unknown), each on one line with single spaces."""
+    name, company, job_title = (
+        " ".join((value or "").split()) for value in (name, company, job_title)
+    )
     return {
         "first_name": name.split(" ", 1)[0] if name else "",
         "name": name,
-        "company": " ".join((contact.company or "").split()),
-        "job_title": " ".join((contact.job_title or "").split()),
+        "company": company,
+        "job_title": job_title,
     }
+
+
+def person_fields(contact) -> dict[str, str]:
+    """One contact's merge fields."""
+    return merge_values(contact.name, contact.company, contact.job_title)
+
+
+# What the editor's preview fills the merge fields with (no real person's data in the admin).
+SAMPLE_PERSON = merge_values("Alex Morgan", "Northwind Analytics", "Head of Marketing")
 
 
 def _merge_placeholders(text: str, fields: list[tuple[str, str]], *, markup: bool) -> str:
@@ -201,6 +206,9 @@ def personalise(
     values = [((person or {}).get(name) or fallback) for name, fallback in rendered.fields]
 
     def merge(text: str, escape: bool) -> str:
+        if not values:  # most emails: no pass over the HTML for nothing
+            return text
+
         def value(match):
             filled = values[int(match.group(1))]
             return html.escape(filled) if escape else filled

@@ -153,12 +153,11 @@ def counts(conditions: list[dict]) -> dict[str, int]:
 class SegmentFormMixin:
     """The conditions formset beside Wagtail's form for the name and description.
 
-    One template for both views (mailings/admin/segments/form.html); it extends the Wagtail
-    page the view is (`wagtail_template`)."""
+    One template for both views (mailings/admin/segments/form.html); it extends Wagtail's own
+    template of the view (create or edit)."""
 
     REDISPLAY = ("add_condition", "count")
     template_name = "mailings/admin/segments/form.html"
-    wagtail_template: str
 
     def get_formset(self):
         if self.request.method == "POST":
@@ -200,21 +199,17 @@ class SegmentFormMixin:
         else:
             conditions = self.object.conditions if getattr(self, "object", None) else []
         context["conditions"] = formset
-        context["wagtail_template"] = self.wagtail_template
+        context["wagtail_template"] = super().template_name  # Wagtail's create or edit page
         context["counts"] = counts(conditions) if conditions is not None else None
         return context
 
 
 class SegmentCreateView(SegmentFormMixin, CreateView):
-    wagtail_template = "wagtailadmin/generic/create.html"
-
     def current_object(self):
         return None
 
 
 class SegmentEditView(SegmentFormMixin, EditView):
-    wagtail_template = "wagtailadmin/generic/edit.html"
-
     def current_object(self):
         return self.get_object()
 
