@@ -2,10 +2,13 @@
 
 Each saves a query per submission. Rows that never change (consent texts) are kept long;
 settings that staff edit are kept seconds and forgotten at once in the process that saves
-them (other processes follow within the TTL).
+them (other processes follow within the TTL). While the database is unreachable an expired
+value is served rather than none: the lead form can still come back with a visitor's answers.
 """
 
 import time
+
+from leadsite.outage import DATABASE_UNAVAILABLE
 
 
 class Memo:
@@ -17,12 +20,18 @@ class Memo:
         Memo._all.append(self)
 
     def get(self, key, load):
-        """The memoised value for key, or load() it (None is not memoised)."""
+        """The memoised value for key, or load() it (None is not memoised); the expired value
+        if load() cannot reach the database."""
         now = time.monotonic()
         hit = self.store.get(key)
         if hit is not None and hit[1] > now:
             return hit[0]
-        value = load()
+        try:
+            value = load()
+        except DATABASE_UNAVAILABLE:
+            if hit is None:
+                raise
+            return hit[0]
         if value is not None:
             self.store[key] = (value, now + self.ttl)
         return value

@@ -4,7 +4,7 @@ While the database restarts or fails over, a page that needs it cannot be render
 visitor gets a short page saying so and when to try again, load balancers and crawlers get a
 status that means "temporary", and no error report is raised for each request. Pages served
 from the page cache keep working. The lead form's own view does better than this page: it
-shows the form again with the visitor's answers (leads/capture/views.py).
+gives the visitor's answers back (leads/capture/views.py); a lead must not be lost to it.
 
 Django closes a connection that failed at the end of the request and checks persistent ones
 before reuse (CONN_HEALTH_CHECKS), so the site recovers by itself once the database is back.

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import UnreadablePostError
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -32,7 +33,16 @@ from .tokens import form_token, link_token, read_form_token
 from .visit import Visit
 
 DAMAGED = "The form arrived damaged. Please send it again."
+# A body Django cannot read as a form (too big, too many fields, broken multipart, cut off).
+UNREADABLE = (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError)
+UNSAVED = (
+    "We could not save your request just now. Your answers are still here: please send the "
+    "form again in a minute."
+)
 FETCH_HEADER = "X-Requested-With"
+# On a 503 without the form (outage_response): leads.js keeps the form as typed, files included,
+# and shows the answer's message in it.
+KEEP_FORM_HEADER = "X-Lead-Keep-Form"
 # Where leads.js goes instead of showing the thank-you in place: the page's own thank-you URL.
 THANKS_URL_HEADER = "X-Lead-Thanks-URL"
 # The seam for a page type with a thank-you page of its own (blog's landing pages): each hook
@@ -77,7 +87,18 @@ def cta_page(request, cta_id):
 @require_POST
 def submit(request, cta_id):
     """A CTA's form, posted: refused at the door (origin, size, damage), checked by its form,
-    then captured by the service; each outcome becomes an answer for leads.js or the browser."""
+    then captured by the service; each outcome becomes an answer for leads.js or the browser.
+
+    The database may be away at any point. Once the form is built, it comes back with the
+    answers (below); before that (a process that has not read this CTA yet) the answers come
+    back without it (outage_response). Never the site's bare 503 page: it would lose them."""
+    try:
+        return answer_submission(request, cta_id)
+    except DATABASE_UNAVAILABLE:
+        return unavailable(outage_response(request))
+
+
+def answer_submission(request, cta_id):
     cta = CallToAction.objects.for_submission(cta_id)
     if cta is None:
         raise Http404("No such call to action.")
@@ -102,7 +123,7 @@ def submit(request, cta_id):
     visit = Visit.from_request(request)
     try:
         data = with_posted_from(request.POST, visit)
-    except (RequestDataTooBig, TooManyFieldsSent, MultiPartParserError, UnreadablePostError):
+    except UNREADABLE:
         return cta_response(request, cta, status=400, message=DAMAGED)
     form = form_for(cta, data=data, files=request.FILES, through_step=through_step(data, cta))
     if not form.is_valid():
@@ -134,11 +155,7 @@ def submit(request, cta_id):
         # The form is valid: passed on, it gives the full page its way back to the article.
         return cta_response(request, cta, form=form, status=409, message=full_message(cta))
     except DATABASE_UNAVAILABLE:  # restarting or failing over; a resend is deduplicated
-        form.add_error(
-            None,
-            "We could not save your request just now. Your answers are still here: please send "
-            "the form again in a minute.",
-        )
+        form.add_error(None, UNSAVED)
         return unavailable(cta_response(request, cta, form=form, status=503))
     token = link_token("thanks", result.submission.reference)
     page_thanks_url = thanks_url_of_page(request, result.submission, token)
@@ -157,6 +174,29 @@ def submit(request, cta_id):
         contact = contact or Contact.objects.only("reference").get(pk=submission.contact_id)
         recognition.remember(response, contact)
     return response
+
+
+def outage_response(request):
+    """A 503 for a form the database was needed to build: for leads.js, the message to show in
+    the form it keeps; for a browser without JavaScript, a page that holds the answers as they
+    were posted and sends them again. Nothing in it reads the database (no request context)."""
+    context = {"message": UNSAVED}
+    if is_fetch(request):
+        response = HttpResponse(render_to_string("leads/outage_fragment.html", context), status=503)
+        response[KEEP_FORM_HEADER] = "1"
+        return response
+    fields = posted_fields(request)
+    had_files = bool(fields and request.FILES)
+    context |= {"action": request.path, "fields": fields, "had_files": had_files}
+    return HttpResponse(render_to_string("leads/outage_page.html", context), status=503)
+
+
+def posted_fields(request) -> list[tuple[str, str]]:
+    """Every posted name and value, in order (files cannot be posted again for the visitor)."""
+    try:
+        return [(name, value) for name, values in request.POST.lists() for value in values]
+    except UNREADABLE:
+        return []
 
 
 @never_cache

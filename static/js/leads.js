@@ -77,6 +77,11 @@
       .then(function (response) {
         // 503: the database is restarting (leadsite/outage.py), not a fault of what was sent.
         if (response.status >= 500 && response.status !== 503) forgetFirstTouch();
+        if (response.headers.get("X-Lead-Keep-Form")) {
+          return response.text().then(function (html) {
+            keepForm(form, box, html);
+          });
+        }
         // A form on a landing page: its thank-you has a URL of its own (ad platforms count
         // conversions by URL). Go there; that page announces the conversion when it loads.
         var thanksUrl = ownThanksUrl(response);
@@ -100,6 +105,21 @@
         box.removeAttribute("aria-busy");
         form.submit();
       });
+  }
+
+  // The database was away before the form could be built (a 503 with X-Lead-Keep-Form, from
+  // leads/capture/views.py): the form stays as typed, files included, with the answer's message
+  // at its top, ready to be sent again.
+  function keepForm(form, box, html) {
+    var earlier = form.querySelector(".form-errors");
+    if (earlier) earlier.remove();
+    form.insertAdjacentHTML("afterbegin", html);
+    delete form.dataset.sending;
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.removeAttribute("aria-disabled");
+    box.removeAttribute("aria-busy");
+    var message = form.querySelector("[data-lead-outage]");
+    if (message) message.focus();
   }
 
   // A conversion: the thank-you is on screen. Analytics and ad tools count it from one

@@ -1,9 +1,5 @@
-"""Real Chromium for the browser tests: Debian's binary, driven by Playwright, never downloaded.
-
-Set CHROMIUM_PATH to use another binary. Without one the tests are skipped, unless
-LEADSITE_REQUIRE_BROWSER=1 (CI sets it), in which case they fail: a green build must have run
-them.
-"""
+"""The browser tests' fixtures: real Chromium (tests/browser.py) against the live server, with
+the fresh-install page tree and content."""
 
 import os
 from contextlib import contextmanager
@@ -17,37 +13,15 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from blog.site_tree import ensure_site_tree
+from tests.browser import CHROMIUM_ARGS, chromium_or_skip
 from tests.factories import make_article, make_image, make_user
 
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# The machine under test may have no network at all: these flags stop Chromium's own
-# background traffic (updates, sync, field trials, QUIC probes) that would otherwise flood the
-# log with refused connections and slow every launch.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # axe-core from the pinned pip package (axe-playwright-python ships axe.min.js), so the
 # accessibility check needs no CDN and always runs the same rules.
 AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
 MOBILE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _chromium_or_skip() -> str:
-    if Path(CHROMIUM_PATH).is_file() and os.access(CHROMIUM_PATH, os.X_OK):
-        return CHROMIUM_PATH
-    reason = f"No Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH, or apt install chromium)"
-    if os.environ.get("LEADSITE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}; LEADSITE_REQUIRE_BROWSER=1 requires the browser tests to run.")
-    pytest.skip(reason)
 
 
 @contextmanager
@@ -85,7 +59,7 @@ def browser(site):
     the migration-made rows by serialized rollback) through the thread's own connection, which
     Django only uses while no event loop is running, i.e. while Playwright is stopped.
     """
-    executable = _chromium_or_skip()
+    executable = chromium_or_skip()
     with sync_playwright() as playwright, _django_orm_beside_playwright():
         # Playwright gives every launch a fresh, temporary --user-data-dir and deletes it on
         # close, so no profile state leaks between tests.

@@ -8,12 +8,17 @@ are in tests/leads/followup/test_faults.py.)
 """
 
 import asyncio
+import re
 import threading
 import time
 from contextlib import ExitStack
+from html import unescape
 
 import pytest
+from playwright.sync_api import sync_playwright
 
+from tests.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.factories import ANSWERS
 from tests.live_site import MailCollector, smtp_server
 from tests.production.servers import (
     SALES,
@@ -166,6 +171,92 @@ def test_database_restart_under_load_answers_503_then_recovers(template, logs):
     assert accepted <= stored
     assert "after@restart.example" in stored
     assert "while-down@restart.example" not in stored
+
+
+def test_database_down_before_a_process_has_read_the_form_keeps_the_answers(template, logs):
+    """A fresh app process, which has not read the quote CTA yet, gets the form posted while
+    PostgreSQL is down: it cannot build the form, and still loses no answer. Without JavaScript
+    the visitor gets a 503 page that holds them and sends them again; leads.js gets the message
+    to show in the form it keeps. Once the database is back, "Send again" stores the lead."""
+    email = "cold-process@restart.example"
+    with private_postgres() as cluster, ExitStack() as stack:
+        database = copy_database(cluster, template.url, "leadsite")
+        env = site_env(template.workdir, database)
+        base_url = stack.enter_context(app_server(env, logs / "app.log"))
+        cta_page = f"{base_url}/leads/cta/{template.cta_id}/"
+        token = form_token(base_url, template.cta_id)  # the page; the submit path is unread
+        cluster.stop()
+        plain = post_lead(base_url, template.cta_id, token, email)
+        in_place = fetch(
+            f"{base_url}/leads/cta/{template.cta_id}/submit/",
+            data={"token": token, "website": "", **ANSWERS["quote"], "email": email},
+            headers={"Origin": base_url, "X-Requested-With": "leadsite"},
+        )
+        cluster.start()
+        wait_until(lambda: fetch(cta_page).status == 200, timeout=15, message="no recovery")
+        action = re.search(r'<form [^>]*action="([^"]+)"', plain.body)
+        assert action, f"no form to send the answers again: {plain.status} {plain.body[:300]}"
+        kept = {
+            unescape(name): unescape(value)
+            for name, value in re.findall(
+                r'type="hidden" name="([^"]*)" value="([^"]*)"', plain.body
+            )
+        }
+        resent = fetch(f"{base_url}{action.group(1)}", data=kept, headers={"Origin": base_url})
+        stored = stored_emails(database)
+
+    assert (plain.status, in_place.status) == (503, 503)
+    assert plain.headers["Retry-After"].isdigit() and in_place.headers["Retry-After"].isdigit()
+    assert "Your answers are still here" in plain.body
+    assert kept == {"token": token, "website": "", **ANSWERS["quote"], "email": email}
+    assert in_place.headers["X-Lead-Keep-Form"] == "1"
+    assert "Your answers are still here" in in_place.body
+    assert "<form" not in in_place.body and "<html" not in in_place.body
+    assert resent.status == 303
+    assert email in stored
+
+
+def test_leads_js_keeps_the_form_as_typed_while_the_database_is_down(template, logs):
+    """In Chromium: a visitor fills in the quote form; PostgreSQL stops before they send it (to
+    a process that has not read the CTA). The form stays on the page with every answer and says
+    it was not sent; they send it again once the database is back and get the thank-you."""
+    email = "typed@restart.example"
+    with private_postgres() as cluster, ExitStack() as stack:
+        database = copy_database(cluster, template.url, "leadsite")
+        env = site_env(template.workdir, database)
+        base_url = stack.enter_context(app_server(env, logs / "app.log"))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{base_url}/leads/cta/{template.cta_id}/")
+        answers = ANSWERS["quote"] | {"email": email}
+        form = page.locator("form[data-lead-form]")
+        for name, value in answers.items():
+            field = form.locator(f"[name={name}]")
+            if field.evaluate("element => element.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        cluster.stop()
+        form.locator("button[type=submit]").click()
+        alert = form.locator("[data-lead-outage]")
+        alert.wait_for()
+        message = alert.inner_text()
+        focused = page.evaluate("document.activeElement.hasAttribute('data-lead-outage')")
+        typed = {name: form.locator(f"[name={name}]").input_value() for name in answers}
+        cluster.start()
+        wait_until(
+            lambda: fetch(f"{base_url}/readyz").status == 200, timeout=15, message="no recovery"
+        )
+        form.locator("button[type=submit]").click()
+        page.locator("[data-lead-thanks]").wait_for()
+        stored = stored_emails(database)
+
+    assert "Your answers are still here" in message
+    assert focused  # a screen reader hears why
+    assert typed == answers
+    assert email in stored
 
 
 def test_redis_stopping_costs_no_page_and_no_lead(template, database, logs):
