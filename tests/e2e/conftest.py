@@ -157,14 +157,34 @@ class Tab:
         self.page = page
         self.base_url = base_url
         self.requests: list[str] = []
-        self.console_errors: list[str] = []
+        self.errors: list[tuple[str, str]] = []  # (message, URL of the resource it is about)
+        self.autosaves_refused: set[str] = set()
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on("response", self._on_response)
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("pageerror", lambda error: self.errors.append((str(error), "")))
 
     def _on_console(self, message):
         if message.type == "error":
-            self.console_errors.append(message.text)
+            self.errors.append((message.text, message.location.get("url", "")))
+
+    def _on_response(self, response):
+        # Wagtail's autosave posts the edit form in the background, asking for JSON, and is
+        # answered 400 while a field is refused (the editor shows "There are validation
+        # errors"). Chromium logs each as a failed load: that is Wagtail at work, not a fault.
+        request = response.request
+        accept = request.headers.get("accept", "")
+        if response.status == 400 and request.method == "POST" and "json" in accept:
+            self.autosaves_refused.add(response.url)
+
+    @property
+    def console_errors(self) -> list[str]:
+        """Script errors and failed loads, but for Wagtail's refused autosaves."""
+        return [
+            text
+            for text, url in self.errors
+            if not (url in self.autosaves_refused and "status of 400" in text)
+        ]
 
     def goto(self, path):
         return self.page.goto(self.base_url + path)
