@@ -394,7 +394,17 @@ def form_token(base_url: str, cta_id: int) -> str:
     return unescape(match.group(1))
 
 
-def post_lead(base_url: str, cta_id: int, token: str, email: str, **answers) -> Answer:
+def lead_data(token: str, email: str, **answers) -> dict[str, str]:
+    """The quote form as a browser posts it: the signed token, the empty honeypot, answers."""
+    return {"token": token, "website": "", **ANSWERS["quote"], "email": email, **answers}
+
+
+def post_lead(
+    base_url: str, cta_id: int, token: str, email: str, *, headers=None, **answers
+) -> Answer:
     """Send the quote form (distinct answers per email, so that none is a replay)."""
-    data = {"token": token, "website": "", **ANSWERS["quote"], "email": email, **answers}
-    return fetch(f"{base_url}/leads/cta/{cta_id}/submit/", data=data, headers={"Origin": base_url})
+    return fetch(
+        f"{base_url}/leads/cta/{cta_id}/submit/",
+        data=lead_data(token, email, **answers),
+        headers={"Origin": base_url, **(headers or {})},
+    )
